@@ -71,3 +71,26 @@ impl Text {
         }
     }
 }
+
+/// A step-by-step account of how an amount was computed (计算说明).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Explanation {
+    /// The steps in order, each in Chinese and English.
+    pub steps: Vec<Text>,
+}
+
+impl Explanation {
+    /// Appends a step.
+    pub fn push(&mut self, zh: impl Into<String>, en: impl Into<String>) {
+        self.steps.push(Text::new(zh, en));
+    }
+
+    /// Renders the steps in `lang`, one numbered line each.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            out.push_str(&format!("{}. {}\n", i + 1, step.get(lang)));
+        }
+        out
+    }
+}

@@ -1,0 +1,99 @@
+//! Identifiers of records (编号).
+//!
+//! Ids are chosen by the caller (a unit's own instrument number, a unit's
+//! code), so they are checked: 1 to 64 characters, no whitespace or control
+//! characters.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{Error, Result};
+use crate::lang::Text;
+
+const MAX_ID_CHARS: usize = 64;
+
+fn check_id(kind: &str, text: &str) -> Result<()> {
+    let count = text.chars().count();
+    if count == 0 {
+        return Err(Error::Missing { field: kind.to_owned() });
+    }
+    if count > MAX_ID_CHARS {
+        return Err(Error::TooLong { field: kind.to_owned(), max_chars: MAX_ID_CHARS, actual_chars: count });
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid_value(
+            kind,
+            text,
+            Text::new("不含空白和控制字符的编号", "an id without whitespace or control characters"),
+        ));
+    }
+    Ok(())
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $field:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Creates an id after checking its form.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Missing`], [`Error::TooLong`] or [`Error::InvalidValue`]
+            /// for an empty, over-long (more than 64 characters) or
+            /// whitespace-containing id.
+            pub fn new(text: impl Into<String>) -> Result<$name> {
+                let text = text.into();
+                check_id($field, &text)?;
+                Ok($name(text))
+            }
+
+            /// Returns the id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<$name, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                $name::new(text).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = Error;
+
+            fn from_str(text: &str) -> Result<$name> {
+                $name::new(text)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Id of a member unit (网员单位编号).
+    UnitId,
+    "unit_id"
+);
+id_type!(
+    /// Id of an instrument (仪器编号), unique on the network.
+    InstrumentId,
+    "instrument_id"
+);
+id_type!(
+    /// Id of an enterprise (企业编号).
+    EnterpriseId,
+    "enterprise_id"
+);

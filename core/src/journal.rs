@@ -1,0 +1,41 @@
+//! Events: the journal of every state change (事件日志).
+//!
+//! Each state change is an [`Event`]: a sequence number, the instant, the
+//! actor and the [`Change`]. The host stores events; the core never does I/O.
+//! [`crate::Network::replay`] applies stored events in order and rebuilds an
+//! equal state, repeating every check, so a journal that was edited into
+//! something the rules forbid is rejected rather than trusted.
+//!
+//! Tags are stable: `{"registry": {"type": "submit_instrument", ...}}`.
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::access::Actor;
+use crate::registry::RegistryChange;
+use crate::usage::UsageChange;
+
+/// A state change of one concept, tagged by the concept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Change {
+    /// Units and instruments.
+    Registry(RegistryChange),
+    /// Yearly usage reports.
+    Usage(UsageChange),
+}
+
+/// One recorded state change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Event {
+    /// Position in the journal, starting at 1 with no gaps.
+    pub seq: u64,
+    /// When the change was made (UTC), as the caller's `now`.
+    pub at: DateTime<Utc>,
+    /// Who made it.
+    pub actor: Actor,
+    /// What changed.
+    pub change: Change,
+}
