@@ -20,6 +20,7 @@ use crate::usage::UsageChange;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant, reason = "boxing the instrument record would complicate the public change types for little gain")]
 pub enum Change {
     /// Units and instruments.
     Registry(RegistryChange),

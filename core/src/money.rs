@@ -323,9 +323,9 @@ fn split_amount_text(field: &str, text: &str) -> Result<(String, TextUnit)> {
     } else {
         (body, TextUnit::Yuan)
     };
-    if body.starts_with('-') {
-        let negative_number_is_valid = body[1..].chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',');
-        if negative_number_is_valid && body.len() > 1 {
+    if let Some(magnitude) = body.strip_prefix('-') {
+        let is_number = !magnitude.is_empty() && magnitude.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+        if is_number {
             return Err(Error::invalid_amount(field, text, AmountProblem::Negative));
         }
     }
@@ -360,9 +360,11 @@ fn strip_grouping(body: &str) -> Option<String> {
     }
 }
 
+/// Counts decimal places up to the last non-zero digit, so `1.500` has one:
+/// trailing zeros do not make an amount finer than a fen.
 fn decimal_places(number: &str) -> u32 {
     match number.split_once('.') {
-        Some((_, fraction)) => u32::try_from(fraction.len()).unwrap_or(u32::MAX),
+        Some((_, fraction)) => u32::try_from(fraction.trim_end_matches('0').len()).unwrap_or(u32::MAX),
         None => 0,
     }
 }

@@ -604,10 +604,10 @@ impl Registry {
                 action: "review_instrument".to_owned(),
             });
         }
-        if let ReviewDecision::Return { reason } = decision {
-            if reason.trim().is_empty() {
-                return Err(Error::Missing { field: "reason".to_owned() });
-            }
+        if let ReviewDecision::Return { reason } = decision
+            && reason.trim().is_empty()
+        {
+            return Err(Error::Missing { field: "reason".to_owned() });
         }
 
         match decision {

@@ -219,10 +219,10 @@ pub fn check_published(figures: &PublishedInstrumentFigures) -> Vec<Finding> {
 
     let rest_count = figures.total_count - band_count;
     let rest_value = figures.total_value.checked_sub(band_value).unwrap_or(Money::ZERO);
-    if let Some(ceiling) = uncovered_ceiling(&figures.bands) {
-        if let Some(finding) = check_rest(figures, band_count, band_value, rest_count, rest_value, ceiling) {
-            findings.push(finding);
-        }
+    if let Some(ceiling) = uncovered_ceiling(&figures.bands)
+        && let Some(finding) = check_rest(figures, band_count, band_value, rest_count, rest_value, ceiling)
+    {
+        findings.push(finding);
     }
     findings
 }
