@@ -1,7 +1,60 @@
 //! # labshare
 //!
 //! The rules engine of a regional scientific-instrument sharing network
-//! (科学仪器设备协作共用网).
+//! (科学仪器设备协作共用网): member units (网员单位) register instruments, the
+//! network office (协作网管理办公室) reviews and publishes them, units report
+//! yearly usage, and the office splits an operating subsidy (运行补贴) among
+//! units in proportion to their audited external service income.
+//!
+//! The crate is pure: it reads no clock, files or network and keeps no global
+//! state. The caller passes the current instant (`now`) and the data; the
+//! same inputs give the same outputs, byte for byte. Rules that differ by
+//! province, such as value bands, are data passed in, not constants.
+//!
+//! ## A first look
+//!
+//! Every change goes through [`Network`], names the [`Actor`] who makes it,
+//! and returns an [`Event`] for the host to store. Replaying stored events
+//! rebuilds an equal network.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use labshare::registry::{Unit, UnitKind};
+//! use labshare::subsidy::{allocate_proportional, Claim};
+//! use labshare::{Actor, Money, Network, UnitId};
+//!
+//! let mut network = Network::new();
+//! let office = Actor::office("office-1");
+//! let now = Utc.with_ymd_and_hms(2018, 10, 8, 2, 0, 0).unwrap();
+//! let unit = Unit {
+//!     id: UnitId::new("XJ01")?,
+//!     name: "示例分析测试研究院".into(),
+//!     kind: UnitKind::TestingCentre,
+//!     region: "乌鲁木齐市".into(),
+//! };
+//! let event = network.register_unit(&office, now, unit)?;
+//! assert_eq!(Network::replay([&event])?, network);
+//!
+//! // Split 70万元 over two units' audited income; the shares sum exactly.
+//! let claims = [
+//!     Claim { unit: UnitId::new("XJ01")?, audited: Money::parse("1000万")? },
+//!     Claim { unit: UnitId::new("XJ02")?, audited: Money::parse("1963.343万")? },
+//! ];
+//! let allocation = allocate_proportional(Money::parse("70万")?, &claims)?;
+//! assert_eq!(allocation.total(), Money::parse("700,000.00元")?);
+//! assert_eq!(allocation.ratio_percent(4).to_string(), "2.3622");
+//! # Ok::<(), labshare::Error>(())
+//! ```
+//!
+//! ## Conventions
+//!
+//! - Money is [`Money`]: CNY in 元, exact to the fen, never negative, rounded
+//!   half-up (四舍五入) where rounding is asked for, with checked arithmetic.
+//! - Instants are UTC ([`chrono::DateTime<Utc>`]); intervals are half-open.
+//! - Every error is an [`Error`] with a stable [`Error::code`] and a message
+//!   in Chinese and English naming the field, the value and the fix.
+//! - User-facing text comes in both languages as [`Text`]; computed amounts
+//!   carry a step-by-step [`lang::Explanation`].
 
 pub mod access;
 pub mod error;
