@@ -16,24 +16,49 @@ use labshare::Category;
 pub enum LabshareError {
     /// A value is malformed or out of range.
     #[error("{message_en}")]
-    InvalidInput { code: String, field: Option<String>, message_zh: String, message_en: String },
+    InvalidInput {
+        code: String,
+        field: Option<String>,
+        message_zh: String,
+        message_en: String,
+    },
 
     /// An id names no record.
     #[error("{message_en}")]
-    NotFound { code: String, field: Option<String>, message_zh: String, message_en: String },
+    NotFound {
+        code: String,
+        field: Option<String>,
+        message_zh: String,
+        message_en: String,
+    },
 
     /// The actor's role does not allow the action.
     #[error("{message_en}")]
-    PermissionDenied { code: String, field: Option<String>, message_zh: String, message_en: String },
+    PermissionDenied {
+        code: String,
+        field: Option<String>,
+        message_zh: String,
+        message_en: String,
+    },
 
     /// The action does not fit the current state: a duplicate id, a wrong
     /// workflow state, a booking conflict or a broken rule.
     #[error("{message_en}")]
-    Conflict { code: String, field: Option<String>, message_zh: String, message_en: String },
+    Conflict {
+        code: String,
+        field: Option<String>,
+        message_zh: String,
+        message_en: String,
+    },
 
     /// Stored data failed an integrity check.
     #[error("{message_en}")]
-    Integrity { code: String, field: Option<String>, message_zh: String, message_en: String },
+    Integrity {
+        code: String,
+        field: Option<String>,
+        message_zh: String,
+        message_en: String,
+    },
 }
 
 impl From<labshare::Error> for LabshareError {
@@ -43,13 +68,36 @@ impl From<labshare::Error> for LabshareError {
         let text = error.text();
         let (message_zh, message_en) = (text.zh, text.en);
         match error.category() {
-            Category::InvalidInput => LabshareError::InvalidInput { code, field, message_zh, message_en },
-            Category::NotFound => LabshareError::NotFound { code, field, message_zh, message_en },
-            Category::PermissionDenied => {
-                LabshareError::PermissionDenied { code, field, message_zh, message_en }
-            }
-            Category::Conflict => LabshareError::Conflict { code, field, message_zh, message_en },
-            Category::Integrity => LabshareError::Integrity { code, field, message_zh, message_en },
+            Category::InvalidInput => LabshareError::InvalidInput {
+                code,
+                field,
+                message_zh,
+                message_en,
+            },
+            Category::NotFound => LabshareError::NotFound {
+                code,
+                field,
+                message_zh,
+                message_en,
+            },
+            Category::PermissionDenied => LabshareError::PermissionDenied {
+                code,
+                field,
+                message_zh,
+                message_en,
+            },
+            Category::Conflict => LabshareError::Conflict {
+                code,
+                field,
+                message_zh,
+                message_en,
+            },
+            Category::Integrity => LabshareError::Integrity {
+                code,
+                field,
+                message_zh,
+                message_en,
+            },
         }
     }
 }
@@ -81,7 +129,10 @@ mod tests {
                 action: "publish_instrument".to_owned(),
                 reason: Text::new("仅管理员可发布", "only an administrator may publish"),
             },
-            labshare::Error::AlreadyExists { entity: Entity::Unit, id: "U-1".to_owned() },
+            labshare::Error::AlreadyExists {
+                entity: Entity::Unit,
+                id: "U-1".to_owned(),
+            },
             labshare::Error::Corrupt {
                 location: "line 12".to_owned(),
                 detail: Text::new("校验和不符", "checksum mismatch"),
@@ -91,11 +142,36 @@ mod tests {
         for core_error in errors {
             let error = LabshareError::from(core_error.clone());
             assert_eq!(category_of(&error), core_error.category(), "{core_error:?}");
-            let (LabshareError::InvalidInput { code, field, message_zh, message_en }
-            | LabshareError::NotFound { code, field, message_zh, message_en }
-            | LabshareError::PermissionDenied { code, field, message_zh, message_en }
-            | LabshareError::Conflict { code, field, message_zh, message_en }
-            | LabshareError::Integrity { code, field, message_zh, message_en }) = &error;
+            let (LabshareError::InvalidInput {
+                code,
+                field,
+                message_zh,
+                message_en,
+            }
+            | LabshareError::NotFound {
+                code,
+                field,
+                message_zh,
+                message_en,
+            }
+            | LabshareError::PermissionDenied {
+                code,
+                field,
+                message_zh,
+                message_en,
+            }
+            | LabshareError::Conflict {
+                code,
+                field,
+                message_zh,
+                message_en,
+            }
+            | LabshareError::Integrity {
+                code,
+                field,
+                message_zh,
+                message_en,
+            }) = &error;
             assert_eq!(code, core_error.code());
             assert_eq!(field.as_deref(), core_error.field());
             assert_eq!(message_zh, &core_error.text().zh);

@@ -72,7 +72,9 @@ mod tests {
         let error = <Money as Lift<UniFfiTag>>::try_lift(lowered).unwrap_err();
 
         let error = error.downcast::<LabshareError>().unwrap();
-        assert!(matches!(error, LabshareError::InvalidInput { ref code, .. } if code == "invalid_amount"));
+        assert!(
+            matches!(error, LabshareError::InvalidInput { ref code, .. } if code == "invalid_amount")
+        );
     }
 
     #[test]
@@ -82,7 +84,8 @@ mod tests {
         let text = <String as Lift<UniFfiTag>>::try_lift(lowered).unwrap();
         assert_eq!(text, "2026-02-28");
 
-        let lifted = <NaiveDate as Lift<UniFfiTag>>::try_lift(<String as Lower<UniFfiTag>>::lower(text));
+        let lifted =
+            <NaiveDate as Lift<UniFfiTag>>::try_lift(<String as Lower<UniFfiTag>>::lower(text));
         assert_eq!(lifted.unwrap(), date);
     }
 
@@ -91,7 +94,10 @@ mod tests {
         for text in ["2026-02-30", "28.02.2026", "2026-02-28T09:30"] {
             let lowered = <String as Lower<UniFfiTag>>::lower(text.to_owned());
             let error = <NaiveDate as Lift<UniFfiTag>>::try_lift(lowered).unwrap_err();
-            assert!(error.downcast_ref::<LabshareError>().is_some(), "{text}: {error}");
+            assert!(
+                error.downcast_ref::<LabshareError>().is_some(),
+                "{text}: {error}"
+            );
         }
     }
 }

@@ -94,13 +94,19 @@ impl FromPyObject<'_, '_> for PlainDecimal {
         }
         let adjusted: i64 = value.call_method0("adjusted")?.extract()?;
         if adjusted > MAX_ADJUSTED_EXPONENT {
-            let error = labshare::Error::invalid_amount(AMOUNT_FIELD, value.str()?, AmountProblem::OutOfRange);
+            let error = labshare::Error::invalid_amount(
+                AMOUNT_FIELD,
+                value.str()?,
+                AmountProblem::OutOfRange,
+            );
             return Err(CoreError::from(error).into());
         }
 
         // Format spec `f` writes every digit without an exponent: 1E+2 -> "100".
         let plain: String = value.call_method1("__format__", ("f",))?.extract()?;
-        Ok(PlainDecimal(strip_trailing_fraction_zeros(&plain).to_owned()))
+        Ok(PlainDecimal(
+            strip_trailing_fraction_zeros(&plain).to_owned(),
+        ))
     }
 }
 
@@ -171,7 +177,9 @@ mod tests {
     }
 
     fn plain_decimal(py: Python<'_>, expression: &str) -> PyResult<String> {
-        eval(py, expression).extract::<PlainDecimal>().map(|text| text.0)
+        eval(py, expression)
+            .extract::<PlainDecimal>()
+            .map(|text| text.0)
     }
 
     #[test]
@@ -190,7 +198,11 @@ mod tests {
                 ("-5", "-5"),
             ];
             for (expression, expected) in cases {
-                assert_eq!(plain_decimal(py, expression).unwrap(), expected, "{expression}");
+                assert_eq!(
+                    plain_decimal(py, expression).unwrap(),
+                    expected,
+                    "{expression}"
+                );
             }
         });
     }
@@ -201,7 +213,10 @@ mod tests {
         Python::attach(|py| {
             for expression in ["1.5", "True", "'1.50'"] {
                 let error = plain_decimal(py, expression).unwrap_err();
-                assert!(error.is_instance_of::<PyTypeError>(py), "{expression}: {error}");
+                assert!(
+                    error.is_instance_of::<PyTypeError>(py),
+                    "{expression}: {error}"
+                );
             }
         });
     }

@@ -39,7 +39,13 @@ fn to_py_err(py: Python<'_>, error: &labshare::Error) -> PyErr {
     let category = error.category();
     let text = error.text();
     let exception = exception_class(py, category).and_then(|class| {
-        class.call1((error.code(), category_name(category), error.field(), text.zh, text.en))
+        class.call1((
+            error.code(),
+            category_name(category),
+            error.field(),
+            text.zh,
+            text.en,
+        ))
     });
     match exception {
         Ok(instance) => PyErr::from_value(instance),
@@ -88,8 +94,8 @@ fn exception_class(py: Python<'_>, category: Category) -> PyResult<&Bound<'_, Py
 
 #[cfg(test)]
 mod tests {
-    use labshare::{Entity, Text};
     use labshare::error::AmountProblem;
+    use labshare::{Entity, Text};
 
     use super::*;
 
@@ -116,7 +122,11 @@ mod tests {
     fn category_name_matches_core_serialisation() {
         for category in ALL_CATEGORIES {
             let serialised = serde_json::to_value(category).unwrap();
-            assert_eq!(serialised.as_str(), Some(category_name(category)), "{category:?}");
+            assert_eq!(
+                serialised.as_str(),
+                Some(category_name(category)),
+                "{category:?}"
+            );
         }
     }
 
@@ -130,7 +140,10 @@ mod tests {
                 action: "publish_instrument".to_owned(),
                 reason: Text::new("仅管理员可发布", "only an administrator may publish"),
             },
-            labshare::Error::AlreadyExists { entity: Entity::Unit, id: "U-1".to_owned() },
+            labshare::Error::AlreadyExists {
+                entity: Entity::Unit,
+                id: "U-1".to_owned(),
+            },
             labshare::Error::Corrupt {
                 location: "line 12".to_owned(),
                 detail: Text::new("校验和不符", "checksum mismatch"),
@@ -140,20 +153,45 @@ mod tests {
         Python::initialize();
         Python::attach(|py| {
             register_errors_module(py);
-            let base = py.import(ERRORS_MODULE).unwrap().getattr("LabshareError").unwrap();
+            let base = py
+                .import(ERRORS_MODULE)
+                .unwrap()
+                .getattr("LabshareError")
+                .unwrap();
             for error in errors {
                 let raised = to_py_err(py, &error);
                 let value = raised.value(py);
                 let category = error.category();
 
-                assert_eq!(value.get_type().name().unwrap().to_string(), class_name(category));
-                assert!(value.is_instance(&base).unwrap(), "{error:?} is not a LabshareError");
+                assert_eq!(
+                    value.get_type().name().unwrap().to_string(),
+                    class_name(category)
+                );
+                assert!(
+                    value.is_instance(&base).unwrap(),
+                    "{error:?} is not a LabshareError"
+                );
                 let attribute = |name: &str| value.getattr(name).unwrap();
                 assert_eq!(attribute("code").extract::<String>().unwrap(), error.code());
-                assert_eq!(attribute("category").extract::<String>().unwrap(), category_name(category));
-                assert_eq!(attribute("field").extract::<Option<String>>().unwrap().as_deref(), error.field());
-                assert_eq!(attribute("message_zh").extract::<String>().unwrap(), error.text().zh);
-                assert_eq!(attribute("message_en").extract::<String>().unwrap(), error.text().en);
+                assert_eq!(
+                    attribute("category").extract::<String>().unwrap(),
+                    category_name(category)
+                );
+                assert_eq!(
+                    attribute("field")
+                        .extract::<Option<String>>()
+                        .unwrap()
+                        .as_deref(),
+                    error.field()
+                );
+                assert_eq!(
+                    attribute("message_zh").extract::<String>().unwrap(),
+                    error.text().zh
+                );
+                assert_eq!(
+                    attribute("message_en").extract::<String>().unwrap(),
+                    error.text().en
+                );
                 assert_eq!(value.str().unwrap().to_string(), error.to_string());
             }
         });
