@@ -92,16 +92,16 @@ impl AmountProblem {
             AmountProblem::TooPrecise { places, allowed } => Text::new(
                 format!("有 {places} 位小数，最多允许 {allowed} 位（精确到分）；请先四舍五入"),
                 format!(
-                    "has {places} decimal places but at most {allowed} are allowed (one fen); round it first"
+                    "it has {places} decimal places but at most {allowed} are allowed (one fen); round it first"
                 ),
             ),
             AmountProblem::NotANumber => Text::new(
                 "不是数字；请写成 1234.50、1,234.50元 或 68万元 的形式",
-                "is not a number; write it like 1234.50, 1,234.50元 or 68万元",
+                "not a number; write it like 1234.50, 1,234.50元 or 68万元",
             ),
             AmountProblem::OutOfRange => Text::new(
-                "超出允许范围（最大 999,999,999,999,999.99 元）",
-                "is out of range (the maximum is 999,999,999,999,999.99 元)",
+                "超出允许范围，最大为 999,999,999,999,999.99 元",
+                "out of range; the maximum is 999,999,999,999,999.99 元",
             ),
         }
     }
@@ -299,7 +299,7 @@ impl Error {
                 let why = problem.text();
                 Text::new(
                     format!("字段 `{field}` 的金额 {value:?} 无效：{}", why.zh),
-                    format!("invalid amount for `{field}`: {value:?} {}", why.en),
+                    format!("invalid amount for `{field}`: {value:?}: {}", why.en),
                 )
             }
             Error::Overflow { operation } => Text::new(

@@ -84,6 +84,11 @@ impl Money {
     /// [`Error::InvalidAmount`] if the rounded value is negative or above
     /// [`Money::MAX`].
     pub fn from_yuan_rounded(yuan: Decimal) -> Result<Money> {
+        // A negative input is rejected even when it rounds to zero, as in
+        // `parse_rounded`, so -0.001 is an error everywhere.
+        if yuan.is_sign_negative() && !yuan.is_zero() {
+            return Err(Error::invalid_amount("amount", yuan, AmountProblem::Negative));
+        }
         Money::checked_new("amount", round_half_up(yuan, YUAN_PLACES))
     }
 
@@ -143,15 +148,11 @@ impl Money {
     /// # Errors
     ///
     /// [`Error::InvalidAmount`] if the text is not a number, is negative or
-    /// is too large. Text with more than 28 decimal places is rejected as
-    /// too precise because `rust_decimal` cannot hold it exactly.
+    /// is too large.
     pub fn parse_rounded(text: &str) -> Result<Money> {
         let field = "amount";
         let (number, unit) = split_amount_text(field, text)?;
-        let places = decimal_places(&number);
-        if places > 28 {
-            return Err(Error::invalid_amount(field, text, AmountProblem::TooPrecise { places, allowed: 28 }));
-        }
+        let number = truncate_places(&number, MAX_ROUNDED_PLACES);
         let value = parse_decimal(field, text, &number)?;
         let yuan = unit.to_yuan(field, text, value)?;
         Money::checked_new(field, round_half_up(yuan, YUAN_PLACES))
@@ -357,6 +358,18 @@ fn strip_grouping(body: &str) -> Option<String> {
         Some(f) if !digits_only(f) => None,
         Some(f) => Some(format!("{integer}.{f}")),
         None => Some(integer),
+    }
+}
+
+/// Decimal places kept before rounding to the fen. Half-up rounding to two
+/// places in 元 (six in 万元) depends only on the next digit, so digits past
+/// this are dropped, which lets `rust_decimal` (28 digits) hold the rest.
+const MAX_ROUNDED_PLACES: usize = 12;
+
+fn truncate_places(number: &str, places: usize) -> String {
+    match number.split_once('.') {
+        Some((integer, fraction)) if fraction.len() > places => format!("{integer}.{}", &fraction[..places]),
+        _ => number.to_owned(),
     }
 }
 
