@@ -295,6 +295,36 @@ fn rate(spent: Money, available: Money) -> Decimal {
     round_half_up(spent.yuan() / available.yuan(), 6)
 }
 
+/// A payment the office records out of a category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PaymentOrder {
+    /// Fund year.
+    pub year: i32,
+    /// Category paid from.
+    pub category: FundCategory,
+    /// Amount.
+    pub amount: Money,
+    /// Who receives it, at most 200 characters.
+    pub payee: String,
+    /// What for, at most 200 characters.
+    pub purpose: String,
+}
+
+/// Budget the office moves between two categories of a year (调剂).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BudgetTransfer {
+    /// Fund year.
+    pub year: i32,
+    /// Giving category.
+    pub from: FundCategory,
+    /// Receiving category.
+    pub to: FundCategory,
+    /// Amount.
+    pub amount: Money,
+    /// Why, at most 200 characters.
+    pub reason: String,
+}
+
 /// A change to the fund, as recorded in the journal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -311,16 +341,8 @@ pub enum FundChange {
     },
     /// The office records a payment out of a category.
     RecordPayment {
-        /// Fund year.
-        year: i32,
-        /// Category paid from.
-        category: FundCategory,
-        /// Amount.
-        amount: Money,
-        /// Who received it.
-        payee: String,
-        /// What for.
-        purpose: String,
+        /// The payment.
+        payment: PaymentOrder,
     },
     /// The office reverses a payment, with a reason.
     ReversePayment {
@@ -333,16 +355,8 @@ pub enum FundChange {
     },
     /// The office moves budget between categories, with a reason.
     Transfer {
-        /// Fund year.
-        year: i32,
-        /// Giving category.
-        from: FundCategory,
-        /// Receiving category.
-        to: FundCategory,
-        /// Amount.
-        amount: Money,
-        /// Why.
-        reason: String,
+        /// The transfer.
+        transfer: BudgetTransfer,
     },
     /// The office pays a subsidy year's allocation out of a fund year's
     /// subsidy category, one payment per unit with an amount.
@@ -426,14 +440,14 @@ impl FundBook {
         let stamp = Stamp { seq, at, actor: actor.id.clone() };
         match change {
             FundChange::OpenYear { year, appropriation, budget } => self.open(&stamp, *year, *appropriation, budget),
-            FundChange::RecordPayment { year, category, amount, payee, purpose } => {
-                check_text("payee", payee)?;
-                check_text("purpose", purpose)?;
-                let kind = EntryKind::Payment { payee: payee.clone(), purpose: purpose.clone(), source: None };
-                self.pay(&stamp, *year, *category, *amount, kind)
+            FundChange::RecordPayment { payment } => {
+                check_text("payee", &payment.payee)?;
+                check_text("purpose", &payment.purpose)?;
+                let kind = EntryKind::Payment { payee: payment.payee.clone(), purpose: payment.purpose.clone(), source: None };
+                self.pay(&stamp, payment.year, payment.category, payment.amount, kind)
             }
             FundChange::ReversePayment { year, entry, reason } => self.reverse(&stamp, *year, *entry, reason),
-            FundChange::Transfer { year, from, to, amount, reason } => self.transfer(&stamp, *year, *from, *to, *amount, reason),
+            FundChange::Transfer { transfer } => self.transfer(&stamp, transfer),
             FundChange::PaySubsidies { subsidy_year, fund_year } => self.pay_subsidies(&stamp, subsidy, *subsidy_year, *fund_year),
             FundChange::CloseYear { year } => self.close(&stamp, *year),
         }
@@ -501,16 +515,17 @@ impl FundBook {
         Ok(())
     }
 
-    fn transfer(&mut self, stamp: &Stamp, year: i32, from: FundCategory, to: FundCategory, amount: Money, reason: &str) -> Result<()> {
+    fn transfer(&mut self, stamp: &Stamp, transfer: &BudgetTransfer) -> Result<()> {
+        let BudgetTransfer { year, from, to, amount, reason } = transfer.clone();
         check_positive(amount)?;
-        check_text("reason", reason)?;
+        check_text("reason", &reason)?;
         if from == to {
             return Err(Error::invalid_value("to", format!("{to:?}"), Text::new("与转出科目不同的科目", "a category other than the giving one")));
         }
         let fund_year = self.open_year_mut(year, "transfer")?;
         check_balance(fund_year, from, amount)?;
         let number = fund_year.next_number()?;
-        let kind = EntryKind::Transfer { to, reason: reason.to_owned() };
+        let kind = EntryKind::Transfer { to, reason };
         fund_year.ledger.push(stamp.entry(number, from, amount, kind));
         Ok(())
     }
@@ -528,15 +543,14 @@ impl FundBook {
         let fund_year = self.open_year_mut(year, "pay_subsidies")?;
         check_balance(fund_year, FundCategory::Subsidies, decided.allocation.paid_total)?;
         let recipients: Vec<_> = decided.allocation.units.iter().filter(|u| !u.amount.is_zero()).collect();
-        let mut number = fund_year.reserve_numbers(recipients.len())?;
-        for unit in recipients {
+        let first = fund_year.reserve_numbers(recipients.len())?;
+        for (number, unit) in (first..).zip(recipients) {
             let kind = EntryKind::Payment {
                 payee: unit.unit.to_string(),
                 purpose: format!("{subsidy_year} 年度共用仪器运行补贴 / operating subsidy {subsidy_year}"),
                 source: Some(PaymentSource::Subsidy { year: subsidy_year, unit: unit.unit.clone() }),
             };
             fund_year.ledger.push(stamp.entry(number, FundCategory::Subsidies, unit.amount, kind));
-            number += 1;
         }
         Ok(())
     }
@@ -550,20 +564,18 @@ impl FundBook {
                 carried.push((category, balance));
             }
         }
-        let mut out_number = fund_year.reserve_numbers(carried.len())?;
+        let first_out = fund_year.reserve_numbers(carried.len())?;
         let next = self.years.get(&(year + 1));
         let in_number = next.map(|n| n.reserve_numbers(carried.len())).transpose()?;
 
         let fund_year = self.open_year_mut(year, "close_year")?;
-        for (category, amount) in &carried {
-            fund_year.ledger.push(stamp.entry(out_number, *category, *amount, EntryKind::CarryOut { to_year: year + 1 }));
-            out_number += 1;
+        for (number, (category, amount)) in (first_out..).zip(&carried) {
+            fund_year.ledger.push(stamp.entry(number, *category, *amount, EntryKind::CarryOut { to_year: year + 1 }));
         }
         fund_year.closed = true;
-        if let (Some(next), Some(mut number)) = (self.years.get_mut(&(year + 1)), in_number) {
-            for (category, amount) in carried {
+        if let (Some(next), Some(first_in)) = (self.years.get_mut(&(year + 1)), in_number) {
+            for (number, (category, amount)) in (first_in..).zip(carried) {
                 next.ledger.push(stamp.entry(number, category, amount, EntryKind::CarryIn { from_year: year }));
-                number += 1;
             }
         }
         Ok(())
@@ -648,18 +660,8 @@ impl Network {
     /// [`Error::PermissionDenied`], [`Error::NotFound`] or
     /// [`Error::InvalidState`] for a year not open, [`Error::RuleViolation`]
     /// `fund.insufficient_balance`, and [`Error::Missing`] for an empty payee or purpose.
-    pub fn record_fund_payment(
-        &mut self,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        year: i32,
-        category: FundCategory,
-        amount: Money,
-        payee: &str,
-        purpose: &str,
-    ) -> Result<Event> {
-        let change = FundChange::RecordPayment { year, category, amount, payee: payee.to_owned(), purpose: purpose.to_owned() };
-        self.execute(actor, now, Change::Fund(change))
+    pub fn record_fund_payment(&mut self, actor: &Actor, now: DateTime<Utc>, payment: PaymentOrder) -> Result<Event> {
+        self.execute(actor, now, Change::Fund(FundChange::RecordPayment { payment }))
     }
 
     /// Reverses a payment with a reason.
@@ -678,18 +680,8 @@ impl Network {
     ///
     /// [`Error::PermissionDenied`], [`Error::RuleViolation`]
     /// `fund.insufficient_balance`, [`Error::InvalidValue`] for the same category twice.
-    pub fn transfer_fund_budget(
-        &mut self,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        year: i32,
-        from: FundCategory,
-        to: FundCategory,
-        amount: Money,
-        reason: &str,
-    ) -> Result<Event> {
-        let change = FundChange::Transfer { year, from, to, amount, reason: reason.to_owned() };
-        self.execute(actor, now, Change::Fund(change))
+    pub fn transfer_fund_budget(&mut self, actor: &Actor, now: DateTime<Utc>, transfer: BudgetTransfer) -> Result<Event> {
+        self.execute(actor, now, Change::Fund(FundChange::Transfer { transfer }))
     }
 
     /// Pays the allocation of `subsidy_year` out of the subsidy category of `fund_year`.

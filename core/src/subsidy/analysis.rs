@@ -288,11 +288,10 @@ pub fn history(years: &[YearPayments]) -> Result<HistoryReport> {
 
 fn check_years(ordered: &[&YearPayments]) -> Result<()> {
     for pair in ordered.windows(2) {
-        if let [a, b] = pair {
-            if a.year == b.year {
+        if let [a, b] = pair
+            && a.year == b.year {
                 return Err(Error::invalid_value("years", a.year, Text::new("每年只出现一次", "each year listed once")));
             }
-        }
     }
     for year in ordered {
         let mut seen = BTreeSet::new();

@@ -358,7 +358,10 @@ impl Checks<'_> {
             );
         }
 
-        let same_name = !self.context.unit_name.trim().is_empty() && record.client.trim() == self.context.unit_name.trim();
+        // A client with the unit's own name is internal whatever relation the record declares.
+        let same_name = self.rules.excluded_relations.contains(&ClientRelation::Internal)
+            && !self.context.unit_name.trim().is_empty()
+            && record.client.trim() == self.context.unit_name.trim();
         if same_name || self.rules.excluded_relations.contains(&record.relation) {
             let (zh, en) = match (same_name, record.relation) {
                 (true, _) | (false, ClientRelation::Internal) => ("委托方为本单位", "the client is the unit itself"),
@@ -408,8 +411,8 @@ impl Checks<'_> {
         }
 
         let facts = self.instruments.get(&record.instrument);
-        if let Some(facts) = facts {
-            if facts.unit != self.form.unit {
+        if let Some(facts) = facts
+            && facts.unit != self.form.unit {
                 push(
                     ExclusionCode::InstrumentOfOtherUnit,
                     format!("仪器 {} 属于单位 {}，不属于申请单位 {}", record.instrument, facts.unit, self.form.unit),
@@ -419,7 +422,6 @@ impl Checks<'_> {
                     ),
                 );
             }
-        }
         if self.rules.require_published_instrument {
             let published_on = facts.and_then(|f| f.published_at).map(|at| at.with_timezone(&self.zone).date_naive());
             match published_on {
@@ -480,8 +482,8 @@ fn apply_adjustment(records: &mut [RecordAudit], adjustment: &AuditAdjustment) -
             Text::new(format!("1 至 {count} 的行号"), format!("a line from 1 to {count}")),
         )
     })?;
-    if let Some(claimed) = record.claimed {
-        if adjustment.amount > claimed {
+    if let Some(claimed) = record.claimed
+        && adjustment.amount > claimed {
             return Err(Error::invalid_value(
                 "amount",
                 adjustment.amount,
@@ -491,7 +493,6 @@ fn apply_adjustment(records: &mut [RecordAudit], adjustment: &AuditAdjustment) -
                 ),
             ));
         }
-    }
     let previous = record.counted;
     record.counted = adjustment.amount;
     record.adjusted = true;

@@ -161,13 +161,13 @@ impl RuleAllocation {
 /// use labshare::{Money, Text, UnitId};
 ///
 /// let mut allocation = AllocationRules::proportional();
-/// allocation.cap = Some(Money::parse("40")?);
+/// allocation.cap = Some(Money::parse("50")?);
 /// let rule_set = RuleSet {
 ///     id: "demo".into(),
 ///     version: 1,
 ///     title: Text::new("示例细则", "Demo rules"),
 ///     years: YearRange { from: 2017, until: None },
-///     text: Text::new("按比例分配，每单位最多 40 元。", "Proportional, at most 40 元 per unit."),
+///     text: Text::new("按比例分配，每单位最多 50 元。", "Proportional, at most 50 元 per unit."),
 ///     audit: Default::default(),
 ///     allocation,
 ///     rewards: None,
@@ -179,8 +179,8 @@ impl RuleAllocation {
 /// ];
 /// let result = allocate(&rule_set, Money::parse("100")?, &incomes)?;
 /// let amounts: Vec<String> = result.units.iter().map(|u| u.amount.to_string()).collect();
-/// // A would get 60 元, is capped at 40; its 20 元 go to B and C as 3 : 1.
-/// assert_eq!(amounts, ["40.00元", "45.00元", "15.00元"]);
+/// // A would get 60 元 and is capped at 50; its 10 元 go to B and C as 3 : 1.
+/// assert_eq!(amounts, ["50.00元", "37.50元", "12.50元"]);
 /// # Ok::<(), labshare::Error>(())
 /// ```
 pub fn allocate(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome]) -> Result<RuleAllocation> {

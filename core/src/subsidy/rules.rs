@@ -328,15 +328,14 @@ impl AllocationRules {
         if let Some(ceiling) = self.ratio_ceiling {
             check_ratio("allocation.ratio_ceiling", ceiling)?;
         }
-        if let (Some(cap), Some(minimum)) = (self.cap, self.minimum) {
-            if minimum > cap {
+        if let (Some(cap), Some(minimum)) = (self.cap, self.minimum)
+            && minimum > cap {
                 return Err(Error::invalid_value(
                     "allocation.minimum",
                     minimum,
                     Text::new(format!("不超过上限 {cap}"), format!("at most the cap, {cap}")),
                 ));
             }
-        }
         Ok(())
     }
 }
@@ -386,15 +385,14 @@ fn check_tiers(field: &str, tiers: &[RatioTier]) -> Result<()> {
         ));
     }
     for pair in tiers.windows(2) {
-        if let [lower, upper] = pair {
-            if upper.from <= lower.from {
+        if let [lower, upper] = pair
+            && upper.from <= lower.from {
                 return Err(Error::invalid_value(
                     field,
                     upper.from,
                     Text::new("严格递增的分档起点", "tier starts in strictly ascending order"),
                 ));
             }
-        }
     }
     for tier in tiers {
         check_ratio(field, tier.ratio)?;
@@ -515,8 +513,8 @@ impl RuleSet {
             return Err(Error::invalid_value("version", 0, Text::new("从 1 开始的版本号", "a version from 1")));
         }
         check_year("years.from", self.years.from)?;
-        if let Some(until) = self.years.until {
-            if until <= self.years.from || until > crate::usage::YEARS.end() + 1 {
+        if let Some(until) = self.years.until
+            && (until <= self.years.from || until > crate::usage::YEARS.end() + 1) {
                 return Err(Error::invalid_value(
                     "years.until",
                     until,
@@ -526,7 +524,6 @@ impl RuleSet {
                     ),
                 ));
             }
-        }
         for (field, text) in [("title", &self.title), ("text", &self.text)] {
             for value in [&text.zh, &text.en] {
                 if value.trim().is_empty() {

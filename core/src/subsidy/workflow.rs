@@ -138,7 +138,7 @@ pub enum SubsidyChange {
     /// The office publishes a rule set version.
     PublishRuleSet {
         /// The rules.
-        rule_set: RuleSet,
+        rule_set: Box<RuleSet>,
     },
     /// A unit files (or refiles) its report on the use of a year's subsidy.
     FileUseReport {
@@ -335,8 +335,8 @@ impl SubsidyBook {
         access::require_office(step.actor, "publish_rule_set")?;
         rule_set.validate()?;
         let latest = self.rule_sets.iter().filter(|p| p.rule_set.id == rule_set.id).map(|p| p.rule_set.version).max();
-        if let Some(latest) = latest {
-            if rule_set.version <= latest {
+        if let Some(latest) = latest
+            && rule_set.version <= latest {
                 return Err(Error::invalid_value(
                     "version",
                     rule_set.version,
@@ -346,7 +346,6 @@ impl SubsidyBook {
                     ),
                 ));
             }
-        }
         self.rule_sets.push(PublishedRuleSet {
             rule_set: rule_set.clone(),
             seq: step.seq,
@@ -362,8 +361,8 @@ impl SubsidyBook {
         report.validate()?;
         let received = self.allocation_of(report.year).and_then(|a| a.allocation.amount_of(&report.unit));
         let spent = report.spent_total()?;
-        if let Some(received) = received {
-            if spent > received {
+        if let Some(received) = received
+            && spent > received {
                 return Err(Error::rule(
                     "subsidy.use_report_exceeds_subsidy",
                     Text::new(
@@ -372,7 +371,6 @@ impl SubsidyBook {
                     ),
                 ));
             }
-        }
         let filed = FiledUseReport { report: report.clone(), filed_at: step.at, filed_by: step.actor.id.clone() };
         self.use_reports.entry(report.unit.clone()).or_default().insert(report.year, filed);
         Ok(())
@@ -385,11 +383,10 @@ impl SubsidyBook {
         let in_force = self.rule_set_for_year(form.year).ok_or_else(|| no_rule_set(form.year))?;
         self.check_not_allocated(form.year, "apply_for_subsidy")?;
         let existing = self.applications.get(&form.year).and_then(|apps| apps.get(&form.unit));
-        if let Some(existing) = existing {
-            if !matches!(existing.state, ApplicationState::Submitted | ApplicationState::Withdrawn) {
+        if let Some(existing) = existing
+            && !matches!(existing.state, ApplicationState::Submitted | ApplicationState::Withdrawn) {
                 return Err(invalid_state(&form.unit, form.year, existing.state, "apply_for_subsidy"));
             }
-        }
         self.check_use_report(in_force.rule_set.audit.use_report, &form.unit, form.year)?;
 
         let mut history = existing.map(|a| a.history.clone()).unwrap_or_default();
@@ -660,7 +657,7 @@ impl Network {
     /// [`RuleSet::validate`], and [`Error::InvalidValue`] for a version not
     /// above the latest published version of the same id.
     pub fn publish_rule_set(&mut self, actor: &Actor, now: DateTime<Utc>, rule_set: RuleSet) -> Result<Event> {
-        self.execute(actor, now, Change::Subsidy(SubsidyChange::PublishRuleSet { rule_set }))
+        self.execute(actor, now, Change::Subsidy(SubsidyChange::PublishRuleSet { rule_set: Box::new(rule_set) }))
     }
 
     /// Files a unit's report on the use of a year's subsidy.
