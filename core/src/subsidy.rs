@@ -33,7 +33,7 @@ pub use audit::{
     AppliedAdjustment, AuditAdjustment, AuditContext, AuditResult, ClaimedDocument, Exclusion, ExclusionCode,
     InstrumentFacts, InstrumentIncome, RecordAudit, audit_application, service_period,
 };
-pub use methods::{AuditedIncome, Limit, RuleAllocation, UnitAllocation, allocate};
+pub use methods::{AllocationAmounts, AuditedIncome, Limit, RuleAllocation, UnitAllocation, UnitAmount, allocate, allocate_amounts};
 pub use records::{
     ApplicationForm, ClientRelation, DocumentKind, ServiceMode, ServiceNature, ServiceRecord, SubsidyUseReport, UseLine,
     UsePurpose,

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use labshare::subsidy::{
     AllocationRules, ApplicationForm, AuditContext, AuditRules, AuditedIncome, BaseMethod, ClientRelation, DocumentKind,
-    InstrumentFacts, Limit, RatioTier, RuleSet, ServiceMode, ServiceNature, ServiceRecord, YearRange, allocate,
+    InstrumentFacts, Limit, RatioTier, RuleSet, ServiceMode, ServiceNature, ServiceRecord, YearRange, allocate, allocate_amounts,
     allocate_proportional, audit_application, Claim,
 };
 use labshare::{InstrumentId, Money, Text, UnitId};
@@ -72,14 +72,21 @@ proptest! {
     ) {
         let rule_set = rule_set(rules.clone());
         let budget = Money::from_fen(budget).unwrap();
+        let lean = allocate_amounts(&rule_set, budget, &incomes(&audited));
         let result = match allocate(&rule_set, budget, &incomes(&audited)) {
             Ok(result) => result,
             Err(error) => {
-                // Only these rule errors may reject well-formed input.
+                // Only rule errors, such as minimums above the budget, may reject this input.
                 prop_assert!(matches!(error.code(), "rule_violation"), "{error}");
+                prop_assert_eq!(lean.map_err(|e| e.code()), Err("rule_violation"));
                 return Ok(());
             }
         };
+        let lean = lean.unwrap();
+        let lean_amounts: Vec<(Money, Limit)> = lean.units.iter().map(|u| (u.amount, u.limit)).collect();
+        let full_amounts: Vec<(Money, Limit)> = result.units.iter().map(|u| (u.amount, u.limit)).collect();
+        prop_assert_eq!(lean_amounts, full_amounts);
+        prop_assert_eq!(lean.returned_to_fund, result.returned_to_fund);
         let paid = Money::sum(result.units.iter().map(|u| u.amount)).unwrap();
         prop_assert_eq!(paid, result.paid_total);
         prop_assert_eq!(paid.checked_add(result.returned_to_fund).unwrap(), budget);

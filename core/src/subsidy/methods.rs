@@ -184,6 +184,69 @@ impl RuleAllocation {
 /// # Ok::<(), labshare::Error>(())
 /// ```
 pub fn allocate(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome]) -> Result<RuleAllocation> {
+    let (total_audited, computed) = compute(rule_set, budget, incomes)?;
+    build_result(rule_set, budget, total_audited, incomes, &computed)
+}
+
+/// One unit's amount without its explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UnitAmount {
+    /// The unit.
+    pub unit: UnitId,
+    /// Final amount.
+    pub amount: Money,
+    /// What fixed the amount before the ratio ceiling.
+    pub limit: Limit,
+}
+
+/// The amounts of an allocation without explanations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AllocationAmounts {
+    /// The rules that produced it.
+    pub rule_set: RuleSetRef,
+    /// The budget.
+    pub budget: Money,
+    /// Sum of the final amounts.
+    pub paid_total: Money,
+    /// `budget − paid_total`.
+    pub returned_to_fund: Money,
+    /// One entry per unit, in input order.
+    pub units: Vec<UnitAmount>,
+}
+
+/// Computes the amounts of [`allocate`] without writing the explanations,
+/// for bulk analysis: with thousands of units, the explanation text takes
+/// most of the time. The amounts, limits and totals are those of
+/// [`allocate`] for the same input; [`allocate`] explains any of them.
+///
+/// # Errors
+///
+/// As [`allocate`].
+pub fn allocate_amounts(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome]) -> Result<AllocationAmounts> {
+    let (_, computed) = compute(rule_set, budget, incomes)?;
+    let mut units = Vec::with_capacity(incomes.len());
+    for (index, income) in incomes.iter().enumerate() {
+        let (Some(slot), Some(class), Some(rounded), Some(entitlement), Some(ceiling)) = (
+            computed.slots.get(index),
+            computed.fill.classes.get(index),
+            computed.amounts.get(index),
+            computed.entitlements.get(index),
+            computed.ceilings.get(index),
+        ) else {
+            return Err(Error::overflow("allocation index"));
+        };
+        let before_ceiling = fen_money(rounded.fen)?;
+        let amount = ceiling.map_or(before_ceiling, |c| before_ceiling.min(c));
+        let limit = limit_of(rule_set, slot, *class, entitlement.as_ref());
+        units.push(UnitAmount { unit: income.unit.clone(), amount, limit });
+    }
+    let paid_total = Money::sum(units.iter().map(|u| u.amount))?;
+    let returned_to_fund = budget.checked_sub(paid_total)?;
+    Ok(AllocationAmounts { rule_set: rule_set.reference(), budget, paid_total, returned_to_fund, units })
+}
+
+/// Runs steps 1 and 2 and returns the audited total with the fen per unit.
+fn compute(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome]) -> Result<(Money, Computed)> {
     rule_set.validate()?;
     check_incomes(incomes)?;
     let rules = &rule_set.allocation;
@@ -210,7 +273,7 @@ pub fn allocate(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome]) ->
 
     let fill = water_fill(&slots, target)?;
     let amounts = round_free_shares(incomes, &slots, &fill)?;
-    build_result(rule_set, budget, total_audited, incomes, &Computed { entitlements, ceilings, slots, fill, amounts, target })
+    Ok((total_audited, Computed { entitlements, ceilings, slots, fill, amounts, target }))
 }
 
 fn no_audited_income() -> Error {
@@ -608,7 +671,8 @@ fn build_result(
         .zip(&computed.entitlements)
         .map(|((slot, class), entitlement)| limit_of(rule_set, slot, *class, entitlement.as_ref()))
         .collect();
-    let context = UnitContext { rule_set, total_audited, computed, scale, free_count, limits };
+    let proportional = computed.entitlements.iter().all(Option::is_none);
+    let context = UnitContext { rule_set, total_audited, computed, scale, free_count, limits, proportional };
     let mut units = Vec::with_capacity(incomes.len());
     for (index, income) in incomes.iter().enumerate() {
         units.push(unit_result(&context, index, income)?);
@@ -640,6 +704,8 @@ struct UnitContext<'a> {
     scale: Option<Decimal>,
     free_count: usize,
     limits: Vec<Limit>,
+    /// Whether the weights are audited income rather than entitlements.
+    proportional: bool,
 }
 
 fn unit_result(context: &UnitContext<'_>, index: usize, income: &AuditedIncome) -> Result<UnitAllocation> {
@@ -738,7 +804,7 @@ fn explain_limit(
         Limit::None => {
             let remaining = fen_text(fill.remaining);
             let weight = fen_text(fill.free_weight);
-            let weight_name = if income.audited.is_zero() || context.computed.entitlements.iter().all(Option::is_none) {
+            let weight_name = if income.audited.is_zero() || context.proportional {
                 ("核算金额", "audited income")
             } else {
                 ("应得额", "entitlement")
