@@ -83,7 +83,7 @@ fn load_years() -> Result<Vec<Year>, BoxError> {
     Ok(years)
 }
 
-/// The rules the office used: the whole budget in proportion to audited income.
+/// Builds the rules the office used: the whole budget in proportion to audited income.
 fn foundation_rules() -> RuleSet {
     RuleSet {
         id: "xj-operating-subsidy".into(),
@@ -100,8 +100,8 @@ fn foundation_rules() -> RuleSet {
     }
 }
 
-/// A draft the office might publish: the same split, at most 3% of audited
-/// income and at most 20万元 per unit.
+/// Builds a draft the office might publish: the same split, at most 3% of
+/// audited income and at most 20万元 per unit.
 fn draft_rules() -> Result<RuleSet, BoxError> {
     let mut rules = foundation_rules();
     rules.id = "xj-operating-subsidy-draft".into();

@@ -72,7 +72,7 @@ pub struct CategoryAmount {
     pub amount: Money,
 }
 
-/// What a payment pays for, when the fund knows.
+/// The obligation a payment settles, where the fund records one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PaymentSource {
@@ -85,13 +85,13 @@ pub enum PaymentSource {
     },
 }
 
-/// What a ledger entry records.
+/// Kind of a ledger entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EntryKind {
     /// Money paid out of the category.
     Payment {
-        /// Who received it.
+        /// Payee.
         payee: String,
         /// What for.
         purpose: String,
@@ -134,11 +134,11 @@ pub struct LedgerEntry {
     pub seq: u64,
     /// When.
     pub at: DateTime<Utc>,
-    /// Who.
+    /// Id of the actor.
     pub actor: String,
     /// The category the entry belongs to (for transfers: the giving one).
     pub category: FundCategory,
-    /// The amount, always positive; the kind says which way it moves.
+    /// The amount, always positive. The kind gives the direction.
     pub amount: Money,
     /// What happened.
     pub kind: EntryKind,
@@ -199,7 +199,7 @@ pub struct FundReport {
     pub spent: Money,
     /// Carried out at closing, all categories.
     pub carried_out: Money,
-    /// What is left unspent and not carried out.
+    /// Balance: money neither spent nor carried out.
     pub balance: Money,
     /// Execution rate (资金执行率): `spent ÷ available`, rounded half-up to 6 places.
     pub execution_rate: Decimal,
@@ -304,9 +304,9 @@ pub struct PaymentOrder {
     pub category: FundCategory,
     /// Amount.
     pub amount: Money,
-    /// Who receives it, at most 200 characters.
+    /// Payee, at most 200 characters.
     pub payee: String,
-    /// What for, at most 200 characters.
+    /// Purpose, at most 200 characters.
     pub purpose: String,
 }
 

@@ -9,7 +9,7 @@
 //! the larger audited amount, then to the smaller unit id, so the result
 //! never depends on input order.
 //!
-//! This file holds that split, the foundation's method. The submodules add
+//! This file contains that split, the foundation's method. The submodules add
 //! what the office needs around it: versioned rule sets ([`rules`]), the
 //! service records units apply with ([`records`]), the audit of applications
 //! ([`audit`]), allocation under a rule set with fixed ratios, tiers, caps,

@@ -149,10 +149,8 @@ proptest! {
             }],
             claimed: vec![],
         };
-        let mut audit = AuditRules::default();
-        audit.client_regions = vec!["65".into()];
         let mut rules = rule_set(AllocationRules::proportional());
-        rules.audit = audit;
+        rules.audit = AuditRules { client_regions: vec!["65".into()], ..AuditRules::default() };
         let result = audit_application(&rules, &form, &context, &[]).unwrap();
         let mut total = Money::ZERO;
         for (record, audit) in form.records.iter().zip(&result.records) {

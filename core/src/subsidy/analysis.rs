@@ -82,7 +82,7 @@ pub fn what_if(a: &RuleSet, b: &RuleSet, budget: Money, incomes: &[AuditedIncome
     Ok(WhatIf { a: result_a, b: result_b, rows, paid_difference, concentration_a, concentration_b })
 }
 
-/// How concentrated a set of amounts is.
+/// Concentration figures of a set of amounts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Concentration {
     /// Sum of the amounts.

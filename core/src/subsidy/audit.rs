@@ -3,7 +3,7 @@
 //! The audit marks every service record as included or excluded, each
 //! exclusion with a stable [`ExclusionCode`] and a message in Chinese and
 //! English. The office may then change the counted amount of a record, but
-//! only with a reason; each such [`AuditAdjustment`] is kept as its own step
+//! only with a reason. Each such [`AuditAdjustment`] is kept as its own step
 //! after the automatic checks.
 //!
 //! [`audit_application`] is a pure function of the rule set, the form and an
@@ -23,7 +23,7 @@ use crate::money::Money;
 use crate::subsidy::records::{ApplicationForm, ClientRelation, DocumentKind, ServiceNature, ServiceRecord, document_key};
 use crate::subsidy::rules::{AuditRules, RuleSet, RuleSetRef};
 
-/// What the audit needs to know about one instrument.
+/// Facts about one instrument that the audit checks records against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InstrumentFacts {
     /// The instrument.
@@ -65,7 +65,7 @@ pub struct AuditContext {
     pub claimed: Vec<ClaimedDocument>,
 }
 
-/// Why a record does not count (剔除原因), as a stable code.
+/// Stable code of the reason a record does not count (剔除原因).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExclusionCode {
@@ -120,7 +120,7 @@ impl ExclusionCode {
 pub struct Exclusion {
     /// Stable code.
     pub code: ExclusionCode,
-    /// What was found, with the values.
+    /// The finding, with the values.
     pub message: Text,
 }
 
@@ -210,7 +210,7 @@ pub struct AuditResult {
     pub by_instrument: Vec<InstrumentIncome>,
     /// Counts of excluded records by code.
     pub excluded_by_code: BTreeMap<ExclusionCode, u32>,
-    /// How the audited total came about, step by step.
+    /// Steps from the claimed records to the audited total.
     pub explanation: Explanation,
 }
 

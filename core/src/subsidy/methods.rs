@@ -5,7 +5,7 @@
 //! 1. The base method gives each unit a weight. Proportional: the weight is
 //!    the audited income and the whole budget is split. Fixed ratio and
 //!    tiers: the weight is the unit's entitlement (应得额, rounded half-up
-//!    to the fen), which is also the most it can get, so a budget larger
+//!    to the fen), which is also the maximum it can get. A budget larger
 //!    than all entitlements leaves money over, and a short budget scales
 //!    every entitlement down by the same factor.
 //! 2. The per-unit cap and minimum bound each unit. A unit above the cap is
@@ -48,7 +48,7 @@ pub struct AuditedIncome {
     pub instruments: Vec<InstrumentIncome>,
 }
 
-/// What fixed a unit's amount before the ratio ceiling.
+/// The limit that fixed a unit's amount before the ratio ceiling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Limit {
@@ -76,7 +76,7 @@ pub struct UnitAllocation {
     /// Entitlement under a ratio or tier method; `None` for proportional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlement: Option<Money>,
-    /// What fixed the amount in step 2.
+    /// The limit that fixed the amount in step 2.
     pub limit: Limit,
     /// Amount after steps 1 and 2.
     pub before_ceiling: Money,
@@ -90,7 +90,7 @@ pub struct UnitAllocation {
     /// `amount ÷ audited` as a fraction, rounded half-up to 8 places; zero
     /// without income.
     pub ratio: Decimal,
-    /// How the amount was computed.
+    /// Steps that computed the amount.
     pub explanation: Explanation,
 }
 
@@ -195,7 +195,7 @@ pub struct UnitAmount {
     pub unit: UnitId,
     /// Final amount.
     pub amount: Money,
-    /// What fixed the amount before the ratio ceiling.
+    /// The limit that fixed the amount before the ratio ceiling.
     pub limit: Limit,
 }
 
@@ -357,8 +357,8 @@ fn entitlement(base: &BaseMethod, income: &AuditedIncome) -> Result<Option<Entit
     }
 }
 
-/// Returns the tier containing `value`; validated tiers start at zero, so
-/// one always does, and the zero tier stands in otherwise.
+/// Returns the tier containing `value`. Validated tiers start at zero, so
+/// one always does; a zero-ratio tier is the fallback otherwise.
 fn tier_for(tiers: &[RatioTier], value: Money) -> RatioTier {
     tiers
         .iter()
@@ -538,7 +538,7 @@ fn exceeds(slots: &[Slot], a: i128, b: i128, target: i128) -> bool {
 /// units under the minimum to it, share the rest in proportion, repeat".
 ///
 /// The sum is continuous and non-decreasing in λ and bends only where some
-/// `λ·weight_i` meets a bound, so the function sorts those breakpoints,
+/// `λ·weight_i` meets a bound. So the function sorts those breakpoints,
 /// binary-searches the last one at which the sum does not exceed `target`,
 /// and reads the classes off the segment after it. All comparisons are
 /// exact integer cross-multiplications. The caller guarantees

@@ -3,7 +3,7 @@
 //!
 //! The office changes ratios and scope from year to year and publishes the
 //! rule details before it applies them, so that every unit can recompute its
-//! amount. A [`RuleSet`] holds that text together with the machine-readable
+//! amount. A [`RuleSet`] contains that text together with the machine-readable
 //! rules: which service records the audit counts ([`AuditRules`]), how the
 //! budget is split ([`AllocationRules`]) and the prizes of the reward pool
 //! ([`RewardRules`]). Every audit and allocation names the rule set version
@@ -79,7 +79,7 @@ pub enum UseReportRequirement {
     Always,
 }
 
-/// Which service records the audit counts (核算规则).
+/// Audit rules (核算规则): which service records count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AuditRules {
     /// Month (1–12) in which the service period of subsidy year Y starts; the
@@ -199,7 +199,7 @@ impl AuditRules {
     }
 }
 
-/// How a tiered ratio applies to an amount.
+/// Mode of applying a tiered ratio to an amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TierMode {
@@ -248,30 +248,30 @@ pub enum BaseMethod {
     },
 }
 
-/// How the subsidy budget is split (分配规则). The base method runs first;
-/// the cap and minimum then bound each unit, with the excess redistributed
-/// among the others in proportion; the ratio ceiling runs last and returns
-/// what it cuts to the fund.
+/// Allocation rules (分配规则). The base method runs first. The cap and
+/// minimum then bound each unit, with the excess redistributed among the
+/// others in proportion. The ratio ceiling runs last and returns what it
+/// cuts to the fund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AllocationRules {
     /// The base method.
     pub base: BaseMethod,
-    /// Most any unit may receive (单位补贴上限).
+    /// Maximum per unit (单位补贴上限).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap: Option<Money>,
-    /// Least a unit with audited income receives (单位补贴下限), never more
-    /// than its cap, entitlement or ceiling.
+    /// Minimum for a unit with audited income (单位补贴下限), lowered to its
+    /// cap, entitlement or ceiling where those are smaller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<Money>,
-    /// Most any unit may receive as a fraction of its audited income
+    /// Maximum per unit as a fraction of its audited income
     /// (补贴比例上限), such as `0.03`; what this cuts returns to the fund.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio_ceiling: Option<Decimal>,
 }
 
 impl AllocationRules {
-    /// The foundation's rule: the whole budget in proportion to audited
-    /// income, with no limits.
+    /// Creates the foundation's rule: the whole budget in proportion to
+    /// audited income, with no limits.
     pub fn proportional() -> AllocationRules {
         AllocationRules { base: BaseMethod::Proportional, cap: None, minimum: None, ratio_ceiling: None }
     }
@@ -470,10 +470,10 @@ pub struct RuleSet {
     pub years: YearRange,
     /// The published rule details, in Chinese and English.
     pub text: Text,
-    /// Which records count.
+    /// Audit rules.
     #[serde(default)]
     pub audit: AuditRules,
-    /// How the budget is split.
+    /// Allocation rules.
     pub allocation: AllocationRules,
     /// The reward pool, if the rules have one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -34,7 +34,7 @@ use crate::subsidy::methods::{AuditedIncome, RuleAllocation, UnitAllocation, all
 use crate::subsidy::records::{ApplicationForm, SubsidyUseReport, check_year, document_key};
 use crate::subsidy::rules::{RuleSet, RuleSetRef, UseReportRequirement};
 
-/// A rule set as published, with when and by whom.
+/// A rule set as published, with the instant and the publishing actor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PublishedRuleSet {
     /// The rules.
@@ -43,7 +43,7 @@ pub struct PublishedRuleSet {
     pub seq: u64,
     /// When it was published.
     pub published_at: DateTime<Utc>,
-    /// Who published it.
+    /// Id of the publishing actor.
     pub published_by: String,
 }
 
@@ -54,11 +54,11 @@ pub struct FiledUseReport {
     pub report: SubsidyUseReport,
     /// When it was filed.
     pub filed_at: DateTime<Utc>,
-    /// Who filed it.
+    /// Id of the filing actor.
     pub filed_by: String,
 }
 
-/// Where an application stands (申请状态).
+/// State of an application (申请状态).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationState {
@@ -90,7 +90,7 @@ pub struct RecordedAdjustment {
     pub seq: u64,
     /// When it was made.
     pub at: DateTime<Utc>,
-    /// Who made it.
+    /// Id of the actor.
     pub actor: String,
     /// The adjustment.
     pub adjustment: AuditAdjustment,
@@ -127,7 +127,7 @@ pub struct YearAllocation {
     pub seq: u64,
     /// When it was decided.
     pub at: DateTime<Utc>,
-    /// Who decided it.
+    /// Id of the deciding actor.
     pub actor: String,
 }
 
