@@ -35,6 +35,14 @@ pub enum Entity {
     Voucher,
     /// Calendar year data (节假日数据).
     CalendarYear,
+    /// Report on the use of a subsidy (仪器设备使用情况表).
+    SubsidyUseReport,
+    /// A year's subsidy allocation (补贴分配).
+    Allocation,
+    /// Fund year (专项资金年度).
+    FundYear,
+    /// Fund ledger entry (资金台账记录).
+    LedgerEntry,
     /// Any other record.
     Record,
 }
@@ -53,6 +61,10 @@ impl Entity {
             Entity::Enterprise => ("企业", "enterprise"),
             Entity::Voucher => ("创新券", "innovation voucher"),
             Entity::CalendarYear => ("节假日年度数据", "calendar year"),
+            Entity::SubsidyUseReport => ("补贴使用情况表", "subsidy-use report"),
+            Entity::Allocation => ("补贴分配", "subsidy allocation"),
+            Entity::FundYear => ("专项资金年度", "fund year"),
+            Entity::LedgerEntry => ("资金台账记录", "ledger entry"),
             Entity::Record => ("记录", "record"),
         };
         match lang {

@@ -13,7 +13,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
+use crate::fund::FundChange;
 use crate::registry::RegistryChange;
+use crate::subsidy::SubsidyChange;
 use crate::usage::UsageChange;
 
 /// A state change of one concept, tagged by the concept.
@@ -26,6 +28,10 @@ pub enum Change {
     Registry(RegistryChange),
     /// Yearly usage reports.
     Usage(UsageChange),
+    /// Subsidy rule sets, applications, audits and allocations.
+    Subsidy(SubsidyChange),
+    /// The special fund and its ledger.
+    Fund(FundChange),
 }
 
 /// One recorded state change.

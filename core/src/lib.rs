@@ -58,6 +58,7 @@
 
 pub mod access;
 pub mod error;
+pub mod fund;
 pub mod ids;
 pub mod journal;
 pub mod lang;

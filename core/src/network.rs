@@ -6,14 +6,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
 use crate::error::{Error, Result};
+use crate::fund::FundBook;
 use crate::ids::{InstrumentId, UnitId};
 use crate::journal::{Change, Event};
 use crate::lang::Text;
 use crate::registry::{InstrumentRecord, Registry, RegistryChange, ReviewDecision, Unit};
 use crate::statistics::{self, BandTable, ValueBands};
+use crate::subsidy::SubsidyBook;
+use crate::subsidy::workflow::Step;
 use crate::usage::{UsageBook, UsageChange, UsageReport};
 
-/// The state of a network: registry, usage reports and the journal position.
+/// The state of a network: registry, usage reports, subsidies, the fund and
+/// the journal position.
 ///
 /// Every method that changes state takes the acting [`Actor`] and the
 /// caller's `now`, checks the actor's role and the rules, and returns the
@@ -47,6 +51,10 @@ pub struct Network {
     next_seq: u64,
     registry: Registry,
     usage: UsageBook,
+    #[serde(default)]
+    pub(crate) subsidy: SubsidyBook,
+    #[serde(default)]
+    pub(crate) fund: FundBook,
 }
 
 impl Network {
@@ -109,6 +117,8 @@ impl Network {
         match change {
             Change::Registry(change) => self.registry.apply(seq, at, actor, change),
             Change::Usage(change) => self.usage.apply(&self.registry, actor, change),
+            Change::Subsidy(change) => self.subsidy.apply(Step { seq, at, actor }, &self.registry, &self.fund, change),
+            Change::Fund(change) => self.fund.apply(seq, at, actor, &self.subsidy, change),
         }
     }
 

@@ -8,6 +8,45 @@
 //! fens left over go one at a time to the largest remainders. Ties go to
 //! the larger audited amount, then to the smaller unit id, so the result
 //! never depends on input order.
+//!
+//! This file contains that split, the foundation's method. The submodules add
+//! what the office needs around it: versioned rule sets ([`rules`]), the
+//! service records units apply with ([`records`]), the audit of applications
+//! ([`audit`]), allocation under a rule set with fixed ratios, tiers, caps,
+//! minimums and a ratio ceiling ([`methods`]), the reward pool ([`rewards`]),
+//! what-if and concentration analysis ([`analysis`]) and the yearly workflow
+//! on a [`crate::Network`] ([`workflow`]).
+
+pub mod analysis;
+pub mod audit;
+pub mod methods;
+pub mod records;
+pub mod rewards;
+pub mod rules;
+pub mod workflow;
+
+pub use analysis::{
+    Concentration, HistoryReport, UnitPayment, UnitTotal, WhatIf, WhatIfRow, YearFigures, YearPayments, concentration,
+    history, what_if,
+};
+pub use audit::{
+    AppliedAdjustment, AuditAdjustment, AuditContext, AuditResult, ClaimedDocument, Exclusion, ExclusionCode,
+    InstrumentFacts, InstrumentIncome, RecordAudit, audit_application, service_period,
+};
+pub use methods::{AllocationAmounts, AuditedIncome, Limit, RuleAllocation, UnitAllocation, UnitAmount, allocate, allocate_amounts};
+pub use records::{
+    ApplicationForm, ClientRelation, DocumentKind, ServiceMode, ServiceNature, ServiceRecord, SubsidyUseReport, UseLine,
+    UsePurpose,
+};
+pub use rewards::{Award, GroupScore, RewardAllocation, allocate_rewards};
+pub use rules::{
+    AllocationRules, AuditRules, BaseMethod, RankPrize, RatioTier, RewardRules, RuleSet, RuleSetRef, TierMode,
+    UseReportRequirement, YearRange,
+};
+pub use workflow::{
+    Application, ApplicationState, FiledUseReport, PublishedRuleSet, RecordedAdjustment, SubsidyBook, SubsidyChange,
+    YearAllocation,
+};
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
