@@ -35,6 +35,10 @@ pub enum Entity {
     Voucher,
     /// Calendar year data (节假日数据).
     CalendarYear,
+    /// Innovation-voucher application (创新券申请).
+    VoucherApplication,
+    /// Service paid with innovation vouchers (用券服务).
+    ServiceUse,
     /// Any other record.
     Record,
 }
@@ -53,6 +57,8 @@ impl Entity {
             Entity::Enterprise => ("企业", "enterprise"),
             Entity::Voucher => ("创新券", "innovation voucher"),
             Entity::CalendarYear => ("节假日年度数据", "calendar year"),
+            Entity::VoucherApplication => ("创新券申请", "voucher application"),
+            Entity::ServiceUse => ("用券服务", "voucher-paid service"),
             Entity::Record => ("记录", "record"),
         };
         match lang {

@@ -13,8 +13,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
+use crate::enterprise::EnterpriseChange;
 use crate::registry::RegistryChange;
 use crate::usage::UsageChange;
+use crate::voucher::VoucherChange;
 
 /// A state change of one concept, tagged by the concept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -26,6 +28,10 @@ pub enum Change {
     Registry(RegistryChange),
     /// Yearly usage reports.
     Usage(UsageChange),
+    /// Voucher applicants, provider ties and size standards.
+    Enterprise(EnterpriseChange),
+    /// Innovation-voucher schemes, pools, applications and vouchers.
+    Voucher(VoucherChange),
 }
 
 /// One recorded state change.

@@ -57,6 +57,8 @@
 //!   carry a step-by-step [`lang::Explanation`].
 
 pub mod access;
+pub mod credit_code;
+pub mod enterprise;
 pub mod error;
 pub mod ids;
 pub mod journal;
@@ -64,11 +66,13 @@ pub mod lang;
 pub mod money;
 pub mod network;
 pub mod registry;
+pub mod sme;
 pub mod usage;
+pub mod voucher;
 
 pub use access::{Actor, Role};
 pub use error::{Category, Entity, Error, Result};
-pub use ids::{EnterpriseId, InstrumentId, UnitId};
+pub use ids::{ApplicationId, EnterpriseId, InstrumentId, PartyId, SchemeId, ServiceRef, UnitId, VoucherNumber};
 pub use journal::{Change, Event};
 pub use lang::{Lang, Text};
 pub use money::Money;

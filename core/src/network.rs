@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
+use crate::enterprise::EnterpriseBook;
 use crate::error::{Error, Result};
 use crate::ids::{InstrumentId, UnitId};
 use crate::journal::{Change, Event};
@@ -12,6 +13,7 @@ use crate::lang::Text;
 use crate::registry::{InstrumentRecord, Registry, RegistryChange, ReviewDecision, Unit};
 use crate::statistics::{self, BandTable, ValueBands};
 use crate::usage::{UsageBook, UsageChange, UsageReport};
+use crate::voucher::{self, VoucherBook};
 
 /// The state of a network: registry, usage reports and the journal position.
 ///
@@ -47,6 +49,10 @@ pub struct Network {
     next_seq: u64,
     registry: Registry,
     usage: UsageBook,
+    #[serde(default)]
+    pub(crate) enterprises: EnterpriseBook,
+    #[serde(default)]
+    pub(crate) vouchers: VoucherBook,
 }
 
 impl Network {
@@ -109,6 +115,12 @@ impl Network {
         match change {
             Change::Registry(change) => self.registry.apply(seq, at, actor, change),
             Change::Usage(change) => self.usage.apply(&self.registry, actor, change),
+            Change::Enterprise(change) => self.enterprises.apply(&self.registry, actor, change),
+            Change::Voucher(change) => self.vouchers.apply(
+                &voucher::Step { seq, at, actor },
+                &voucher::Context { registry: &self.registry, enterprises: &self.enterprises },
+                change,
+            ),
         }
     }
 
