@@ -351,7 +351,7 @@ impl VoucherReport {
         let mut out = String::new();
         let pick = |zh_text: &'static str, en_text: &'static str| if zh { zh_text } else { en_text };
 
-        let _ = writeln!(out, "{}：{}", pick("创新券实施情况", "Innovation vouchers"), self.title.get(lang));
+        let _ = writeln!(out, "{}{}", pick("创新券实施情况：", "Innovation vouchers: "), self.title.get(lang));
         let _ = writeln!(
             out,
             "{} {}  {} {}  {} {}  {} {}  {} {}",
@@ -373,11 +373,12 @@ impl VoucherReport {
         };
         let _ = writeln!(out, "{balance}");
 
-        let header = if zh {
-            "分组                   申请  批准  未批  券数        申请额        发放额        已用额        兑付额        过期额  服务  用户  首次"
+        let columns = if zh {
+            ["申请", "批准", "未批", "券数", "申请额", "发放额", "已用额", "兑付额", "过期额", "服务", "用户", "首次"]
         } else {
-            "group                  apps  appr  decl  vouch    requested       issued         used     redeemed      expired  serv  user  first"
+            ["apps", "appr", "decl", "vouch", "requested", "issued", "used", "redeemed", "expired", "serv", "user", "first"]
         };
+        let header = figures_header(pick("分组", "group"), &columns);
         let _ = writeln!(out, "\n{}", pick("按企业规模", "By enterprise size"));
         let _ = writeln!(out, "{header}");
         for row in &self.by_size {
@@ -392,11 +393,16 @@ impl VoucherReport {
         }
 
         let _ = writeln!(out, "\n{}", pick("按服务单位", "By provider"));
-        let provider_header = if zh {
-            "单位        服务        服务费        用券额        兑付额  用户  首次"
+        let provider_columns = if zh {
+            ["服务", "服务费", "用券额", "兑付额", "用户", "首次"]
         } else {
-            "unit    services         fees          used      redeemed  users  first"
+            ["serv", "fees", "used", "redeemed", "users", "first"]
         };
+        let mut provider_header = pad_right(pick("单位", "unit"), 10);
+        for (label, width) in provider_columns.iter().zip(PROVIDER_WIDTHS) {
+            provider_header.push(' ');
+            provider_header.push_str(&pad_left(label, width));
+        }
         let _ = writeln!(out, "{provider_header}");
         for row in &self.by_provider {
             let _ = writeln!(
@@ -422,23 +428,52 @@ impl VoucherReport {
     }
 }
 
+/// Column widths of the figures tables after the 22-column label.
+const FIGURE_WIDTHS: [usize; 12] = [4, 5, 5, 5, 12, 12, 12, 12, 12, 5, 5, 5];
+/// Column widths of the provider table after the 10-column unit id.
+const PROVIDER_WIDTHS: [usize; 6] = [5, 13, 13, 13, 5, 5];
+
+/// Returns the display width of `text`, counting CJK characters as two columns.
+fn display_width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+fn pad_right(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(display_width(text))))
+}
+
+fn pad_left(text: &str, width: usize) -> String {
+    format!("{}{text}", " ".repeat(width.saturating_sub(display_width(text))))
+}
+
+fn figures_header(first: &str, columns: &[&str; 12]) -> String {
+    let mut header = pad_right(first, 22);
+    for (label, width) in columns.iter().zip(FIGURE_WIDTHS) {
+        header.push(' ');
+        header.push_str(&pad_left(label, width));
+    }
+    header
+}
+
 fn write_row(out: &mut String, label: &str, figures: &Figures) {
-    let width = label.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>();
-    let padding = " ".repeat(22_usize.saturating_sub(width));
-    let _ = writeln!(
-        out,
-        "{label}{padding} {:>4} {:>5} {:>5} {:>5} {:>12} {:>12} {:>12} {:>12} {:>12} {:>5} {:>5} {:>5}",
-        figures.applications,
-        figures.approved,
-        figures.declined,
-        figures.vouchers,
-        figures.requested.yuan(),
-        figures.issued.yuan(),
-        figures.used.yuan(),
-        figures.redeemed.yuan(),
-        figures.expired.yuan(),
-        figures.services,
-        figures.users,
-        figures.first_time_users
-    );
+    let cells = [
+        figures.applications.to_string(),
+        figures.approved.to_string(),
+        figures.declined.to_string(),
+        figures.vouchers.to_string(),
+        figures.requested.yuan().to_string(),
+        figures.issued.yuan().to_string(),
+        figures.used.yuan().to_string(),
+        figures.redeemed.yuan().to_string(),
+        figures.expired.yuan().to_string(),
+        figures.services.to_string(),
+        figures.users.to_string(),
+        figures.first_time_users.to_string(),
+    ];
+    let mut line = pad_right(label, 22);
+    for (cell, width) in cells.iter().zip(FIGURE_WIDTHS) {
+        line.push(' ');
+        line.push_str(&pad_left(cell, width));
+    }
+    let _ = writeln!(out, "{line}");
 }
