@@ -103,7 +103,7 @@ const SAME_CONTROLLER: usize = 11;
 /// The enterprise in which unit U03 holds a stake.
 const STAKE_HELD: usize = 17;
 
-/// An instant at `hour:minute` Beijing time on a local date.
+/// Returns the instant of `hour:minute` Beijing time on a local date.
 fn beijing(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
     let local = Shanghai.with_ymd_and_hms(date.year(), date.month(), date.day(), hour, minute, 0);
     local.single().map(|t| t.with_timezone(&Utc)).unwrap_or_default()
@@ -140,7 +140,7 @@ enum Action {
 
 /// A rejected attempt worth printing.
 struct Rejection {
-    who: String,
+    applicant: String,
     error: Error,
 }
 
@@ -297,6 +297,7 @@ impl Year {
             industry = "other";
             staff = self.rng.random_range(12..=40);
         }
+
         let controller = match n {
             SAME_CONTROLLER => Party { id: PartyId::new("P-WANG")?, name: "王某".into() },
             5 | 6 => Party { id: PartyId::new("P-LI")?, name: "李某".into() },
@@ -310,6 +311,7 @@ impl Year {
         } else {
             None
         };
+
         Ok(Applicant {
             id: EnterpriseId::new(format!("E{n:02}"))?,
             name: format!("示例科技企业{n:02}"),
@@ -384,7 +386,7 @@ impl Year {
             };
             match self.network.apply_for_vouchers(&contact(&id), at, request) {
                 Ok(event) => self.events.push(event),
-                Err(error @ Error::RuleViolation { .. }) => self.filing_rejections.push(Rejection { who: id.to_string(), error }),
+                Err(error @ Error::RuleViolation { .. }) => self.filing_rejections.push(Rejection { applicant: id.to_string(), error }),
                 Err(error) => return Err(error.into()),
             }
         }
@@ -529,8 +531,8 @@ impl Year {
         match self.network.use_vouchers(&contact(holder), at, request) {
             Ok(event) => self.events.push(event),
             Err(error @ Error::RuleViolation { .. }) if is_related_party(&error) => {
-                let who = format!("{holder} → {}", self.units[provider]);
-                self.related_rejections.push(Rejection { who, error });
+                let applicant = format!("{holder} → {}", self.units[provider]);
+                self.related_rejections.push(Rejection { applicant, error });
                 let other = self.unrelated_provider(holder)?;
                 let retry = Action::Use { holder: holder.clone(), provider: other, instrument: 0, fee: 12_000, percent_of_limit: 100 };
                 self.schedule(at.checked_add_days(Days::new(3)).unwrap_or(at), retry);
@@ -814,16 +816,16 @@ fn write_applications(out: &mut String, year: &Year, lang: Lang) -> Result<(), B
 fn describe_filing_rejection(year: &Year, rejection: &Rejection, lang: Lang) -> Result<String, BoxError> {
     let Error::RuleViolation { rule, .. } = &rejection.error else { return Ok(rejection.error.message(lang)) };
     if rule != "voucher.size_not_eligible" {
-        return Ok(format!("{} {}", rejection.who, rejection.error.message(lang)));
+        return Ok(format!("{} {}", rejection.applicant, rejection.error.message(lang)));
     }
-    let id = EnterpriseId::new(rejection.who.as_str())?;
+    let id = EnterpriseId::new(rejection.applicant.as_str())?;
     let at = beijing(ymd(2018, 3, 1), 10, 0);
     let classification = year.network.classify_applicant(&id, &scheme_id()?, at)?;
     let standard = year.network.enterprises().size_standard(&classification.standard)?;
     let industry = standard.row(&classification.industry)?.name.get(lang).to_owned();
     let steps = &classification.explanation.steps;
     let reached = steps.len().checked_sub(2).and_then(|i| steps.get(i)).map(|s| s.get(lang).to_owned()).unwrap_or_default();
-    Ok(format!("{} [{rule}] {industry}{}{reached}", rejection.who, colon(lang)))
+    Ok(format!("{} [{rule}] {industry}{}{reached}", rejection.applicant, colon(lang)))
 }
 
 /// Pads `text` to `width` columns, counting CJK characters as two.
@@ -844,7 +846,7 @@ fn size_label(class: SizeClass) -> Text {
 fn write_related(out: &mut String, year: &Year, lang: Lang) -> Result<(), BoxError> {
     writeln!(out, "{}", t(lang, "三、关联方服务拦截", "3. Related-party services rejected"))?;
     for rejection in &year.related_rejections {
-        writeln!(out, "  × {}{}{}", rejection.who, colon(lang), rejection.error.message(lang))?;
+        writeln!(out, "  × {}{}{}", rejection.applicant, colon(lang), rejection.error.message(lang))?;
     }
     writeln!(
         out,

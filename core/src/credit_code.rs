@@ -14,8 +14,8 @@
 //! | 18 | check character (校验码) |
 //!
 //! The check character is `31 − (Σ value(cᵢ) × wᵢ mod 31)` over the first 17
-//! characters with the weights `wᵢ = 3^(i−1) mod 31` (1, 3, 9, 27, 19, 26, 16,
-//! 17, 20, 29, 25, 13, 8, 24, 10, 30, 28); a result of 31 is written `0`.
+//! characters, with the weights `wᵢ = 3^(i−1) mod 31`: 1, 3, 9, 27, 19, 26, 16,
+//! 17, 20, 29, 25, 13, 8, 24, 10, 30, 28. A result of 31 is written `0`.
 
 use std::fmt;
 
@@ -168,7 +168,7 @@ fn check_characters(text: &str, code: &str) -> Result<()> {
             continue;
         }
         let position = index + 1;
-        let why = if matches!(c, 'I' | 'O' | 'S' | 'V' | 'Z') {
+        let reason = if matches!(c, 'I' | 'O' | 'S' | 'V' | 'Z') {
             Text::new(
                 format!("第 {position} 位是 {c}；代码不使用字母 I、O、S、V、Z"),
                 format!("position {position} is {c}, but codes never use the letters I, O, S, V and Z"),
@@ -179,7 +179,7 @@ fn check_characters(text: &str, code: &str) -> Result<()> {
                 format!("position {position} is {c:?}, but only digits and capital letters are allowed"),
             )
         };
-        return Err(Error::invalid_value(FIELD, text, why));
+        return Err(Error::invalid_value(FIELD, text, reason));
     }
     Ok(())
 }

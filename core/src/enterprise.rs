@@ -4,8 +4,8 @@
 //! startup teams (创业团队) that have no legal person yet. Both are
 //! [`Applicant`]s with an [`EnterpriseId`]. An enterprise records what the
 //! size standard classifies by (industry, staff, revenue, total assets) and
-//! its actual controller (实际控制人); a team records its leader and members,
-//! and its leader stands as its actual controller.
+//! its actual controller (实际控制人). A team records its leader and members,
+//! and its leader counts as its actual controller.
 //!
 //! A provider unit may record its own actual controller and the enterprises
 //! it holds a stake in ([`ProviderTies`]). A voucher may not pay for a
@@ -71,7 +71,7 @@ impl Enterprise {
 /// A startup team (创业团队): people with a project and no legal person yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StartupTeam {
-    /// Team leader (负责人), who stands as the team's actual controller.
+    /// Team leader (负责人), who counts as the team's actual controller.
     pub leader: Party,
     /// Other members.
     #[serde(default)]
@@ -88,7 +88,7 @@ impl StartupTeam {
     }
 }
 
-/// What kind of applicant, with the kind's own data.
+/// Kind of applicant, with the kind's own data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[allow(clippy::large_enum_variant, reason = "applicants are few and a flat serde shape is easier for bindings")]
@@ -141,7 +141,7 @@ impl Applicant {
         matches!(self.profile, ApplicantProfile::StartupTeam(_))
     }
 
-    /// Checks names and lengths and, for teams, that nobody is listed twice.
+    /// Checks names and lengths and, for teams, that no person is listed twice.
     ///
     /// # Errors
     ///
@@ -192,7 +192,7 @@ fn check_text(field: &str, text: &str, required: bool) -> Result<()> {
     Ok(())
 }
 
-/// What a provider unit records about who controls it and what it owns.
+/// A provider unit's actual controller and stakes, as the unit records them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ProviderTies {
     /// The member unit.
@@ -206,7 +206,7 @@ pub struct ProviderTies {
     pub stakes: Vec<CreditCode>,
 }
 
-/// Why a provider and an applicant are related parties.
+/// Reason a provider and an applicant are related parties.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RelatedParty {

@@ -4,7 +4,9 @@
 //! (科学仪器设备协作共用网): member units (网员单位) register instruments, the
 //! network office (协作网管理办公室) reviews and publishes them, units report
 //! yearly usage, and the office splits an operating subsidy (运行补贴) among
-//! units in proportion to their audited external service income.
+//! units in proportion to their audited external service income. Small and
+//! micro enterprises and startup teams get innovation vouchers (创新券) that
+//! pay part of their fees for member units' services ([`voucher`]).
 //!
 //! The crate is pure: it reads no clock, files or network and keeps no global
 //! state. The caller passes the current instant (`now`) and the data; the

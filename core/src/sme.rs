@@ -146,7 +146,7 @@ pub struct IndustryRow {
     pub code: String,
     /// Name as the standard writes it.
     pub name: Text,
-    /// What the row covers or leaves out, where the standard says so.
+    /// Scope note: the trades the row covers or leaves out, where the standard names them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Text>,
     /// Lower limits of the large class.
@@ -363,8 +363,8 @@ impl SizeStandard {
     ///
     /// [`Error::InvalidValue`] listing the valid codes if no row matches.
     pub fn row(&self, industry: &str) -> Result<&IndustryRow> {
-        let wanted = industry.trim();
-        self.industries.iter().find(|row| row.code == wanted || row.name.zh == wanted).ok_or_else(|| {
+        let requested = industry.trim();
+        self.industries.iter().find(|row| row.code == requested || row.name.zh == requested).ok_or_else(|| {
             let codes: Vec<&str> = self.industries.iter().map(|row| row.code.as_str()).collect();
             Error::invalid_value(
                 "industry",

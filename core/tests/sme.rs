@@ -71,7 +71,7 @@ fn wan(n: u64) -> Money {
     Money::from_fen(i64::try_from(n).unwrap() * 1_000_000).unwrap()
 }
 
-/// One fen less than `n` 万元.
+/// Returns one fen less than `n` 万元.
 fn just_below(n: u64) -> Money {
     wan(n).checked_sub(Money::from_fen(1).unwrap()).unwrap()
 }

@@ -108,6 +108,7 @@ fn run_step(network: &mut Network, step: &Value) -> Result<(), Error> {
             network.submit_instrument(&actor, at, InstrumentId::new(text(step, "instrument"))?, unit, record)
         }
         "publish_instrument" => network.publish_instrument(&actor, at, InstrumentId::new(text(step, "instrument"))?),
+
         "register_applicant" => network.register_applicant(&actor, at, parse::<Applicant>(step, "applicant")),
         "record_provider_ties" => network.record_provider_ties(&actor, at, parse::<ProviderTies>(step, "ties")),
         "publish_voucher_scheme" => network.publish_voucher_scheme(&actor, at, parse::<VoucherScheme>(step, "scheme")),
@@ -115,6 +116,7 @@ fn run_step(network: &mut Network, step: &Value) -> Result<(), Error> {
         "withdraw_from_voucher_pool" => {
             network.withdraw_from_voucher_pool(&actor, at, scheme()?, amount()?, text(step, "reason"))
         }
+
         "apply_for_vouchers" => network.apply_for_vouchers(&actor, at, parse::<ApplicationRequest>(step, "request")),
         "score_voucher_application" => {
             let score = text(step, "score").parse().unwrap();
@@ -126,6 +128,7 @@ fn run_step(network: &mut Network, step: &Value) -> Result<(), Error> {
         }
         "decide_voucher_applications" => network.decide_voucher_applications(&actor, at, scheme()?),
         "issue_vouchers" => network.issue_vouchers(&actor, at, application()?),
+
         "use_vouchers" => network.use_vouchers(&actor, at, parse::<ServiceUseRequest>(step, "request")),
         "cancel_voucher_use" => network.cancel_voucher_use(&actor, at, service()?, text(step, "reason")),
         "request_redemption" => network.request_redemption(&actor, at, parse::<RedemptionRequest>(step, "request")),

@@ -58,7 +58,8 @@ fn year_totals_add_up() {
 fn english_and_other_seeds() {
     let out = year(Lang::En, DEFAULT_SEED);
     assert!(has_line(&out, "2 attempts rejected; each enterprise used an unrelated provider three days later"), "{out}");
-    assert!(out.contains("journal: ") && out.contains("replayed state is equal"), "{out}");
+    assert!(out.contains("journal: "), "{out}");
+    assert!(out.contains("replayed state is equal"), "{out}");
     assert!(!out.contains('：'), "English output uses a full-width colon:\n{out}");
     for seed in [1, 7, 42] {
         let out = year(Lang::Zh, seed);

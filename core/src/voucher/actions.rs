@@ -313,8 +313,8 @@ impl Network {
     }
 
     /// Expires the vouchers of `scheme` whose validity ended by `now` and
-    /// lapses grants that can no longer be issued; their balances go back to
-    /// the pool. Office only; a run with nothing to expire is recorded too.
+    /// lapses grants that can no longer be issued, so their balances go back
+    /// to the pool. Office only. A run with nothing to expire is recorded too.
     ///
     /// # Errors
     ///

@@ -317,7 +317,7 @@ impl VoucherBook {
     }
 }
 
-/// Running amounts of one round, so each grant sees the ones before it.
+/// Running amounts of one round, so each grant counts the ones before it.
 struct Round {
     free: Money,
     by_applicant: BTreeMap<(EnterpriseId, i32), Money>,
@@ -368,8 +368,8 @@ impl Round {
                 limit = bound;
             }
         }
-        let partial_refused = grant < application.requested && !scheme.rules.partial_grants;
-        if partial_refused {
+        let partial_declined = grant < application.requested && !scheme.rules.partial_grants;
+        if partial_declined {
             grant = Money::ZERO;
         }
 
@@ -396,7 +396,7 @@ impl Round {
             ),
         );
         explanation.push(format!("资金池可用余额 {}", self.free), format!("pool free balance {}", self.free));
-        explanation.steps.push(verdict(grant, application.requested, limit, partial_refused));
+        explanation.steps.push(verdict(grant, application.requested, limit, partial_declined));
 
         let next = if grant.is_zero() { ApplicationState::Declined } else { ApplicationState::Approved };
         if !grant.is_zero() {
@@ -425,14 +425,14 @@ fn explain_rank(explanation: &mut Explanation, application: &Application, rank: 
     }
 }
 
-fn verdict(grant: Money, requested: Money, limit: GrantLimit, partial_refused: bool) -> Text {
+fn verdict(grant: Money, requested: Money, limit: GrantLimit, partial_declined: bool) -> Text {
     let (bound_zh, bound_en) = match limit {
         GrantLimit::Requested => ("", ""),
         GrantLimit::ApplicantYearCap => ("年度上限", "the yearly cap"),
         GrantLimit::ControllerYearCap => ("同一实际控制人年度上限", "the yearly cap per actual controller"),
         GrantLimit::Pool => ("资金池余额", "the pool balance"),
     };
-    if partial_refused {
+    if partial_declined {
         return Text::new(
             format!("受{bound_zh}限制只能部分满足，而本方案不允许部分批准，不予批准"),
             format!("{bound_en} allows only part, and the scheme grants no partial quotas, so declined"),

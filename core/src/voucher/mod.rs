@@ -13,7 +13,7 @@
 //! 5. the holder uses vouchers on a booking or sample request: part of a
 //!    voucher, one voucher on several services, several vouchers on one
 //!    service, always within the share of the fee the scheme allows (用券);
-//! 6. after the service, the provider asks for redemption with its invoice
+//! 6. after the service, the provider requests redemption with its invoice
 //!    (申请兑付); the office pays from the pool, returns the request for
 //!    correction or rejects it (审核兑付);
 //! 7. at expiry the unused balances go back to the pool (过期回收).
@@ -52,7 +52,7 @@ pub use scheme::{
 /// Limit in characters of purposes, reasons and sources.
 const MAX_TEXT_CHARS: usize = 500;
 
-/// What an application asks for.
+/// An application for a voucher quota, as the applicant files it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ApplicationRequest {
     /// New application id.
@@ -63,7 +63,7 @@ pub struct ApplicationRequest {
     pub applicant: EnterpriseId,
     /// Quota asked for (申请额度).
     pub amount: Money,
-    /// What the vouchers are for, at most 500 characters.
+    /// Purpose of the vouchers, at most 500 characters.
     #[serde(default)]
     pub purpose: String,
 }
@@ -116,7 +116,7 @@ impl ApplicationState {
     }
 }
 
-/// What bounded a grant in the office's round.
+/// The bound that limited a grant in the office's round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GrantLimit {
@@ -141,7 +141,7 @@ pub struct Decision {
     pub rank: u32,
     /// Amount granted; zero when declined.
     pub granted: Money,
-    /// What bounded the grant.
+    /// The bound that limited the grant.
     pub limit: GrantLimit,
     /// The steps of the decision.
     pub explanation: Explanation,
@@ -299,7 +299,7 @@ pub enum AuditDecision {
     Pay,
     /// Return the request for correction; the provider may ask again.
     Return {
-        /// What to correct.
+        /// The correction needed.
         reason: String,
     },
     /// Refuse for good; the voucher amounts go back to the vouchers.
@@ -329,7 +329,7 @@ pub struct Redemption {
     pub completed_on: NaiveDate,
     /// When it was requested.
     pub requested_at: DateTime<Utc>,
-    /// Who requested it.
+    /// Account id of the requester.
     pub requested_by: String,
     /// The audit, once made.
     pub audit: Option<Audit>,
@@ -455,7 +455,7 @@ pub enum VoucherChange {
         scheme: SchemeId,
         /// Amount.
         amount: Money,
-        /// Where the money comes from.
+        /// Source of the money.
         source: String,
     },
     /// The office takes free money out of a pool.
@@ -513,7 +513,7 @@ pub enum VoucherChange {
         /// Why.
         reason: String,
     },
-    /// The provider asks for redemption after completing the service.
+    /// The provider requests redemption after completing the service.
     RequestRedemption {
         /// The request.
         request: RedemptionRequest,
@@ -651,11 +651,13 @@ impl VoucherBook {
         match change {
             VoucherChange::PublishScheme { scheme } => self.publish_scheme(step, context, scheme),
             VoucherChange::FundPool { scheme, amount, source } => {
+                access::require_office(step.actor, "fund_voucher_pool")?;
                 check_reason("source", source)?;
                 let kind = PoolEntryKind::Funded { source: source.clone() };
                 self.post_to_pool(step, scheme, *amount, kind)
             }
             VoucherChange::WithdrawFromPool { scheme, amount, reason } => {
+                access::require_office(step.actor, "withdraw_from_voucher_pool")?;
                 check_reason("reason", reason)?;
                 let kind = PoolEntryKind::Withdrawn { reason: reason.clone() };
                 self.post_to_pool(step, scheme, *amount, kind)
@@ -729,8 +731,8 @@ impl VoucherBook {
         Ok(())
     }
 
+    /// Posts a funding or withdrawal; the caller has checked the actor.
     fn post_to_pool(&mut self, step: &Step<'_>, scheme: &SchemeId, amount: Money, kind: PoolEntryKind) -> Result<()> {
-        access::require_office(step.actor, "manage_voucher_pool")?;
         if amount.is_zero() {
             return Err(Error::invalid_value("amount", "0", Text::new("大于 0 的金额", "an amount above zero")));
         }

@@ -1,7 +1,7 @@
 //! The voucher pool of one scheme and its ledger (创新券资金池台账).
 //!
 //! The office funds the pool from the special fund and may withdraw what is
-//! free. Approving an application reserves its grant; the reservation stays
+//! free. Approving an application reserves its grant. The reservation stays
 //! while the money sits in unissued grants, unused voucher balances or used
 //! amounts that wait for redemption. Paying a redemption moves the amount
 //! from reserved to paid. Expiry, lapsed grants and rejected services after
@@ -20,7 +20,7 @@ use crate::ids::{ApplicationId, SchemeId, ServiceRef, UnitId, VoucherNumber};
 use crate::lang::Text;
 use crate::money::Money;
 
-/// Why a reservation went back to the free balance.
+/// Reason a reservation went back to the free balance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Release {
@@ -44,13 +44,13 @@ pub enum Release {
     },
 }
 
-/// What a pool entry records.
+/// Kind of pool entry, with its details.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PoolEntryKind {
     /// Money put into the pool.
     Funded {
-        /// Where it comes from, such as `2018年专项资金创新券科目`.
+        /// Source of the money, such as `2018年专项资金创新券科目`.
         source: String,
     },
     /// Free money taken out of the pool.

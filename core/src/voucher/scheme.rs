@@ -95,7 +95,7 @@ pub struct ShareRule {
     pub by_region: Vec<RegionShare>,
 }
 
-/// The most that vouchers may pay for one service, with its reasons.
+/// The maximum that vouchers may pay for one service, with its reasons.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ShareLimit {
     /// The service fee.
@@ -106,7 +106,7 @@ pub struct ShareLimit {
     pub full_payment: bool,
     /// `fee × percent ÷ 100`, rounded half-up to the fen.
     pub limit: Money,
-    /// How the limit was found.
+    /// Steps that found the limit.
     pub explanation: Explanation,
 }
 
@@ -152,7 +152,7 @@ impl ShareRule {
     }
 }
 
-/// Which member units may provide voucher-paid services.
+/// Scope of member units that may provide voucher-paid services.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "scope", rename_all = "snake_case")]
 pub enum ProviderScope {
@@ -166,7 +166,7 @@ pub enum ProviderScope {
     },
 }
 
-/// Which services vouchers may pay for.
+/// Scope of services that vouchers may pay for.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "scope", rename_all = "snake_case")]
 pub enum ServiceScope {

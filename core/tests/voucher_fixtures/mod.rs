@@ -14,7 +14,7 @@ use labshare::{Actor, ApplicationId, Event, EnterpriseId, InstrumentId, Money, N
 
 pub const SCHEME: &str = "xj-cxq-2018";
 
-/// An instant on a 2018 day at 10:00 Beijing time (02:00 UTC).
+/// Returns the instant of 10:00 Beijing time (02:00 UTC) on a 2018 day.
 pub fn day(month: u32, day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2018, month, day, 2, 0, 0).unwrap()
 }
