@@ -15,7 +15,8 @@ use crate::statistics::{self, BandTable, ValueBands};
 use crate::usage::{UsageBook, UsageChange, UsageReport};
 use crate::voucher::{self, VoucherBook};
 
-/// The state of a network: registry, usage reports and the journal position.
+/// The state of a network: registry, usage reports, voucher applicants,
+/// vouchers and the journal position.
 ///
 /// Every method that changes state takes the acting [`Actor`] and the
 /// caller's `now`, checks the actor's role and the rules, and returns the
