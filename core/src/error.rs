@@ -43,6 +43,10 @@ pub enum Entity {
     FundYear,
     /// Fund ledger entry (资金台账记录).
     LedgerEntry,
+    /// Innovation-voucher application (创新券申请).
+    VoucherApplication,
+    /// Service paid with innovation vouchers (用券服务).
+    ServiceUse,
     /// Any other record.
     Record,
 }
@@ -65,6 +69,8 @@ impl Entity {
             Entity::Allocation => ("补贴分配", "subsidy allocation"),
             Entity::FundYear => ("专项资金年度", "fund year"),
             Entity::LedgerEntry => ("资金台账记录", "ledger entry"),
+            Entity::VoucherApplication => ("创新券申请", "voucher application"),
+            Entity::ServiceUse => ("用券服务", "voucher-paid service"),
             Entity::Record => ("记录", "record"),
         };
         match lang {

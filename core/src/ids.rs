@@ -93,7 +93,35 @@ id_type!(
     "instrument_id"
 );
 id_type!(
-    /// Id of an enterprise (企业编号).
+    /// Id of an enterprise (企业编号); startup teams (创业团队) that apply for
+    /// innovation vouchers get ids from the same range.
     EnterpriseId,
     "enterprise_id"
+);
+id_type!(
+    /// Id of a person or organisation that controls an enterprise or leads a
+    /// startup team (实际控制人、团队成员编号), such as an office-assigned code.
+    PartyId,
+    "party_id"
+);
+id_type!(
+    /// Id of an innovation-voucher scheme (创新券实施方案编号), such as `xj-cxq-2018`.
+    SchemeId,
+    "scheme_id"
+);
+id_type!(
+    /// Id of a voucher application (创新券申请编号), chosen by the caller.
+    ApplicationId,
+    "application_id"
+);
+id_type!(
+    /// Number of an innovation voucher (创新券编号), assigned at issue.
+    VoucherNumber,
+    "voucher_number"
+);
+id_type!(
+    /// Reference of the service a voucher pays for: the id of a booking or a
+    /// sample request (预约或送样编号).
+    ServiceRef,
+    "service_ref"
 );

@@ -14,9 +14,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
 use crate::fund::FundChange;
+use crate::enterprise::EnterpriseChange;
 use crate::registry::RegistryChange;
 use crate::subsidy::SubsidyChange;
 use crate::usage::UsageChange;
+use crate::voucher::VoucherChange;
 
 /// A state change of one concept, tagged by the concept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -32,6 +34,10 @@ pub enum Change {
     Subsidy(SubsidyChange),
     /// The special fund and its ledger.
     Fund(FundChange),
+    /// Voucher applicants, provider ties and size standards.
+    Enterprise(EnterpriseChange),
+    /// Innovation-voucher schemes, pools, applications and vouchers.
+    Voucher(VoucherChange),
 }
 
 /// One recorded state change.

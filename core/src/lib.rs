@@ -4,7 +4,9 @@
 //! (科学仪器设备协作共用网): member units (网员单位) register instruments, the
 //! network office (协作网管理办公室) reviews and publishes them, units report
 //! yearly usage, and the office splits an operating subsidy (运行补贴) among
-//! units in proportion to their audited external service income.
+//! units in proportion to their audited external service income. Small and
+//! micro enterprises and startup teams get innovation vouchers (创新券) that
+//! pay part of their fees for member units' services ([`voucher`]).
 //!
 //! The crate is pure: it reads no clock, files or network and keeps no global
 //! state. The caller passes the current instant (`now`) and the data; the
@@ -57,6 +59,8 @@
 //!   carry a step-by-step [`lang::Explanation`].
 
 pub mod access;
+pub mod credit_code;
+pub mod enterprise;
 pub mod error;
 pub mod fund;
 pub mod ids;
@@ -65,11 +69,13 @@ pub mod lang;
 pub mod money;
 pub mod network;
 pub mod registry;
+pub mod sme;
 pub mod usage;
+pub mod voucher;
 
 pub use access::{Actor, Role};
 pub use error::{Category, Entity, Error, Result};
-pub use ids::{EnterpriseId, InstrumentId, UnitId};
+pub use ids::{ApplicationId, EnterpriseId, InstrumentId, PartyId, SchemeId, ServiceRef, UnitId, VoucherNumber};
 pub use journal::{Change, Event};
 pub use lang::{Lang, Text};
 pub use money::Money;

@@ -35,8 +35,15 @@ const YUAN_PER_WAN: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
 /// assert_eq!(Money::parse_rounded("2.345")?.to_string(), "2.35元");
 /// # Ok::<(), labshare::Error>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(Decimal);
+
+impl Default for Money {
+    /// Zero 元 with two decimal places, the same as [`Money::ZERO`].
+    fn default() -> Money {
+        Money::ZERO
+    }
+}
 
 impl Money {
     /// Zero 元.

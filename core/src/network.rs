@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
+use crate::enterprise::EnterpriseBook;
 use crate::error::{Error, Result};
 use crate::fund::FundBook;
 use crate::ids::{InstrumentId, UnitId};
@@ -15,9 +16,10 @@ use crate::statistics::{self, BandTable, ValueBands};
 use crate::subsidy::SubsidyBook;
 use crate::subsidy::workflow::Step;
 use crate::usage::{UsageBook, UsageChange, UsageReport};
+use crate::voucher::{self, VoucherBook};
 
-/// The state of a network: registry, usage reports, subsidies, the fund and
-/// the journal position.
+/// The state of a network: registry, usage reports, subsidies, the fund,
+/// voucher applicants, vouchers and the journal position.
 ///
 /// Every method that changes state takes the acting [`Actor`] and the
 /// caller's `now`, checks the actor's role and the rules, and returns the
@@ -55,6 +57,10 @@ pub struct Network {
     pub(crate) subsidy: SubsidyBook,
     #[serde(default)]
     pub(crate) fund: FundBook,
+    #[serde(default)]
+    pub(crate) enterprises: EnterpriseBook,
+    #[serde(default)]
+    pub(crate) vouchers: VoucherBook,
 }
 
 impl Network {
@@ -119,6 +125,12 @@ impl Network {
             Change::Usage(change) => self.usage.apply(&self.registry, actor, change),
             Change::Subsidy(change) => self.subsidy.apply(Step { seq, at, actor }, &self.registry, &self.fund, change),
             Change::Fund(change) => self.fund.apply(seq, at, actor, &self.subsidy, change),
+            Change::Enterprise(change) => self.enterprises.apply(&self.registry, actor, change),
+            Change::Voucher(change) => self.vouchers.apply(
+                &voucher::Step { seq, at, actor },
+                &voucher::Context { registry: &self.registry, enterprises: &self.enterprises },
+                change,
+            ),
         }
     }
 

@@ -170,3 +170,10 @@ fn trailing_zeros_are_exact() {
     assert_eq!(Money::parse("68.0000000万").unwrap().to_fen(), 68_000_000);
     assert!(Money::parse("1.5001").is_err());
 }
+
+#[test]
+fn default_is_zero_with_two_places() {
+    assert_eq!(Money::default(), Money::ZERO);
+    assert_eq!(Money::default().yuan().to_string(), "0.00");
+    assert_eq!(serde_json::to_string(&Money::default()).unwrap(), "\"0.00\"");
+}
