@@ -35,6 +35,12 @@ pub enum Entity {
     Voucher,
     /// Calendar year data (节假日数据).
     CalendarYear,
+    /// Recurring booking (周期预约).
+    BookingSeries,
+    /// Waitlist entry (候补).
+    WaitlistEntry,
+    /// Instrument blackout (停机时段).
+    Blackout,
     /// Any other record.
     Record,
 }
@@ -53,6 +59,9 @@ impl Entity {
             Entity::Enterprise => ("企业", "enterprise"),
             Entity::Voucher => ("创新券", "innovation voucher"),
             Entity::CalendarYear => ("节假日年度数据", "calendar year"),
+            Entity::BookingSeries => ("周期预约", "recurring booking"),
+            Entity::WaitlistEntry => ("候补", "waitlist entry"),
+            Entity::Blackout => ("停机时段", "blackout"),
             Entity::Record => ("记录", "record"),
         };
         match lang {

@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
+use crate::booking::BookingChange;
 use crate::registry::RegistryChange;
 use crate::usage::UsageChange;
 
@@ -25,6 +26,8 @@ pub enum Change {
     Registry(RegistryChange),
     /// Yearly usage reports.
     Usage(UsageChange),
+    /// Booking policies, bookings and the working-day calendar.
+    Booking(BookingChange),
 }
 
 /// One recorded state change.

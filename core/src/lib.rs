@@ -4,6 +4,8 @@
 //! (科学仪器设备协作共用网).
 
 pub mod access;
+pub mod booking;
+pub mod calendar;
 pub mod error;
 pub mod ids;
 pub mod journal;

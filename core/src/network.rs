@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
+use crate::booking::BookingBook;
 use crate::error::{Error, Result};
 use crate::ids::{InstrumentId, UnitId};
 use crate::journal::{Change, Event};
@@ -47,6 +48,7 @@ pub struct Network {
     next_seq: u64,
     registry: Registry,
     usage: UsageBook,
+    booking: BookingBook,
 }
 
 impl Network {
@@ -109,6 +111,7 @@ impl Network {
         match change {
             Change::Registry(change) => self.registry.apply(seq, at, actor, change),
             Change::Usage(change) => self.usage.apply(&self.registry, actor, change),
+            Change::Booking(change) => self.booking.apply(&self.registry, at, actor, change),
         }
     }
 
@@ -125,6 +128,11 @@ impl Network {
     /// Returns the usage reports.
     pub fn usage(&self) -> &UsageBook {
         &self.usage
+    }
+
+    /// Returns the booking state: calendar, policies, bookings and service records.
+    pub fn booking(&self) -> &BookingBook {
+        &self.booking
     }
 
     /// Counts published instruments and sums their original values by band.
