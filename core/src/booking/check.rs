@@ -199,9 +199,9 @@ impl BookingBook {
                 }
             }
             let by_party = self.index.by_party.get(check.instrument as usize);
-            for party in parties {
+            for &party in parties {
                 let Some(by_party) = by_party else { break };
-                let range = by_party.range((party, from, BookingId(0))..(party, to, BookingId(0)));
+                let range = by_party.range((party, from, BookingId(0))..).take_while(|(p, start, _)| *p == party && *start < to);
                 for (_, _, id) in range {
                     if check.exclude.contains(id) {
                         continue;
@@ -245,12 +245,12 @@ impl BookingBook {
         Ok(())
     }
 
-    fn quota_parties(&self, scope: QuotaScope, actor: &str, unit: Option<&UnitId>) -> Vec<u32> {
-        let by_actor = || self.index.actors.get(actor).cloned().unwrap_or_default();
-        match (scope, unit) {
-            (QuotaScope::Unit, Some(unit)) => self.index.unit_parties.get(unit).cloned().unwrap_or_default(),
-            _ => by_actor(),
-        }
+    fn quota_parties(&self, scope: QuotaScope, actor: &str, unit: Option<&UnitId>) -> &[u32] {
+        let parties = match (scope, unit) {
+            (QuotaScope::Unit, Some(unit)) => self.index.unit_parties.get(unit),
+            _ => self.index.actors.get(actor),
+        };
+        parties.map_or(&[], Vec::as_slice)
     }
 
     fn check_stations(&self, check: &SlotCheck<'_>, policy: &BookingPolicy, now: DateTime<Utc>) -> Result<()> {

@@ -34,6 +34,25 @@ pub(crate) struct NewBooking {
     pub(crate) details: Option<Box<BookingDetails>>,
 }
 
+/// The parts of the governing policy that a stored booking keeps.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Terms {
+    pub(crate) buffer_before: u16,
+    pub(crate) buffer_after: u16,
+    pub(crate) holds_while_pending: bool,
+}
+
+impl Terms {
+    pub(crate) fn of(policy: &BookingPolicy) -> Terms {
+        // Validation keeps buffers at or below 1440 minutes.
+        Terms {
+            buffer_before: policy.buffer_before_minutes.min(u32::from(u16::MAX)) as u16,
+            buffer_after: policy.buffer_after_minutes.min(u32::from(u16::MAX)) as u16,
+            holds_while_pending: policy.pending_holds_slot,
+        }
+    }
+}
+
 impl BookingBook {
     /// Returns the instrument's slot in the booking data.
     ///
@@ -64,15 +83,7 @@ impl BookingBook {
     }
 
     /// Stores a booking in its first state under the policy and returns its id.
-    pub(crate) fn store_new(
-        &mut self,
-        party: u32,
-        new: NewBooking,
-        policy: &BookingPolicy,
-        state: BookingState,
-        due: DateTime<Utc>,
-        holds_while_pending: bool,
-    ) -> BookingId {
+    pub(crate) fn store_new(&mut self, party: u32, new: NewBooking, terms: Terms, state: BookingState, due: DateTime<Utc>) -> BookingId {
         let id = self.next_booking_id();
         self.data.bookings.push(Booking {
             start: new.start,
@@ -83,11 +94,11 @@ impl BookingBook {
             party,
             series: new.series,
             people: new.people,
-            buffer_before: policy.buffer_before_minutes as u16,
-            buffer_after: policy.buffer_after_minutes as u16,
+            buffer_before: terms.buffer_before,
+            buffer_after: terms.buffer_after,
             state,
             user_type: new.user_type,
-            holds_while_pending,
+            holds_while_pending: terms.holds_while_pending,
             is_sample_request: false,
             details: new.details,
         });
@@ -120,8 +131,11 @@ impl BookingBook {
             exclude: &[],
             tentative: &[],
         };
-        let policy = self.check_slot(&check, now)?.clone();
-        let (state, due) = self.first_state(&policy, now, request.start)?;
+        let (terms, state, due) = {
+            let policy = self.check_slot(&check, now)?;
+            let (state, due) = self.first_state(policy, now, request.start)?;
+            (Terms::of(policy), state, due)
+        };
 
         let party = self.intern_party(actor);
         let new = NewBooking {
@@ -134,7 +148,7 @@ impl BookingBook {
             series: None,
             details: details(&request.purpose, request.voucher.as_deref()),
         };
-        self.store_new(party, new, &policy, state, due, policy.pending_holds_slot);
+        self.store_new(party, new, terms, state, due);
         Ok(())
     }
 

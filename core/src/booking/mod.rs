@@ -394,7 +394,8 @@ pub(crate) struct Indexes {
     pub(crate) actors: BTreeMap<String, Vec<u32>>,
     pub(crate) unit_parties: BTreeMap<UnitId, Vec<u32>>,
     pub(crate) occupancy: Vec<Occupancy>,
-    /// Per instrument: (party, start, booking) of every slot booking, for quotas.
+    /// Per instrument: (party, start, booking) of the slot bookings that count or may
+    /// come to count for quotas.
     pub(crate) by_party: Vec<BTreeSet<(u32, DateTime<Utc>, BookingId)>>,
 }
 
@@ -611,12 +612,14 @@ impl BookingBook {
         let slot = booking.instrument as usize;
         let (indexed, is_sample, blocked, party, start) =
             (booking.indexed(), booking.is_sample_request, booking.blocked(), booking.party, booking.start);
+        // Closed bookings never count again, so the quota index drops them.
+        let may_count = booking.state.counts_for_quota() || booking.state == BookingState::Offered;
         if indexed {
             if let Some(occupancy) = self.index.occupancy.get_mut(slot) {
                 occupancy.insert(id, blocked);
             }
         }
-        if !is_sample {
+        if !is_sample && may_count {
             if let Some(by_party) = self.index.by_party.get_mut(slot) {
                 by_party.insert((party, start, id));
             }

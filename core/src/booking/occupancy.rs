@@ -38,8 +38,10 @@ impl Occupancy {
         end: DateTime<Utc>,
     ) -> impl Iterator<Item = (BookingId, DateTime<Utc>, DateTime<Utc>)> + '_ {
         let from = start.checked_sub_signed(self.longest).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        // An open range descends the tree once; a closed one would descend twice.
         self.entries
-            .range((from, BookingId(0))..(end, BookingId(0)))
+            .range((from, BookingId(0))..)
+            .take_while(move |((entry_start, _), _)| *entry_start < end)
             .filter(move |(_, entry_end)| **entry_end > start)
             .map(|((entry_start, id), entry_end)| (*id, *entry_start, *entry_end))
     }

@@ -416,3 +416,14 @@ pub struct BookingView {
     /// Minutes blocked after the slot.
     pub buffer_after_minutes: u16,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_booking_stays_small() {
+        // An instrument may hold 100,000 bookings; the bench measures the total per booking.
+        assert!(std::mem::size_of::<Booking>() <= 88, "{} bytes", std::mem::size_of::<Booking>());
+    }
+}

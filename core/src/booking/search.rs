@@ -178,7 +178,9 @@ impl BookingBook {
             if to - from < shortest {
                 continue;
             }
-            let busy = peak_overlap(from - before, to + after, held.iter().copied());
+            let (blocked_from, blocked_to) = (from - before, to + after);
+            let touching = held.iter().copied().filter(|(start, end)| *start < blocked_to && *end > blocked_from);
+            let busy = if policy.stations == 1 { 0 } else { peak_overlap(blocked_from, blocked_to, touching) };
             free.push(((from, to), policy.stations.saturating_sub(busy).max(1)));
         }
         Ok(())

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
 use crate::access::Actor;
 use crate::booking::check::SlotCheck;
-use crate::booking::lifecycle::{NewBooking, check_cancel_notice, details, no_show_due, require_reason};
+use crate::booking::lifecycle::{NewBooking, Terms, check_cancel_notice, details, no_show_due, require_reason};
 use crate::booking::policy::{BookingPolicy, DAY_MINUTES};
 use crate::booking::record::{BookingId, BookingState, Series, SeriesId, SkippedOccurrence};
 use crate::booking::{BookingBook, OnConflict, SeriesEdit, SeriesRequest, booking_user_type, require_owner};
@@ -77,16 +77,16 @@ impl BookingBook {
 
         let mut plans = Vec::with_capacity(accepted.len());
         for (start, end) in &accepted {
-            let policy = self.policy_at(slot, *start)?.clone();
-            let (state, due) = self.first_state(&policy, now, *start)?;
-            plans.push((*start, *end, policy, state, due));
+            let policy = self.policy_at(slot, *start)?;
+            let (state, due) = self.first_state(policy, now, *start)?;
+            plans.push((*start, *end, Terms::of(policy), state, due));
         }
 
         let series_id = self.next_series_id();
         let series_number = u32::try_from(series_id.0).ok().and_then(NonZeroU32::new);
         let party = self.intern_party(actor);
         let mut bookings = Vec::with_capacity(plans.len());
-        for (start, end, policy, state, due) in plans {
+        for (start, end, terms, state, due) in plans {
             let new = NewBooking {
                 instrument: slot,
                 start,
@@ -97,7 +97,7 @@ impl BookingBook {
                 series: series_number,
                 details: details(&request.purpose, request.voucher.as_deref()),
             };
-            bookings.push(self.store_new(party, new, &policy, state, due, policy.pending_holds_slot));
+            bookings.push(self.store_new(party, new, terms, state, due));
         }
         self.data.series.push(Series {
             id: series_id,

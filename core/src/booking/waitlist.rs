@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::access::Actor;
 use crate::booking::check::SlotCheck;
-use crate::booking::lifecycle::{NewBooking, check_purpose, details, require_state};
+use crate::booking::lifecycle::{NewBooking, Terms, check_purpose, details, require_state};
 use crate::booking::record::{BookingId, BookingState, WaitlistEntry, WaitlistId, WaitlistState};
 use crate::booking::{BookingBook, SlotRequest, booking_user_type, waitlist_index};
 use crate::error::{Entity, Error, Result};
@@ -144,10 +144,11 @@ impl BookingBook {
                 exclude: &[],
                 tentative: &[],
             };
-            let Ok(policy) = self.check_slot(&check, now).cloned() else { continue };
+            let Ok(policy) = self.check_slot(&check, now) else { continue };
+            let terms = Terms { holds_while_pending: true, ..Terms::of(policy) };
+            let due = (now + Duration::minutes(i64::from(policy.offer_minutes))).min(entry.start);
 
             let party = self.intern_party_of(&entry.requester, entry.unit.as_ref());
-            let due = (now + Duration::minutes(i64::from(policy.offer_minutes))).min(entry.start);
             let mut extra = details(&entry.purpose, entry.voucher.as_deref()).unwrap_or_default();
             extra.waitlist = Some(id);
             let new = NewBooking {
@@ -160,7 +161,7 @@ impl BookingBook {
                 series: None,
                 details: Some(extra),
             };
-            let booking = self.store_new(party, new, &policy, BookingState::Offered, due, true);
+            let booking = self.store_new(party, new, terms, BookingState::Offered, due);
             if let Some(stored) = waitlist_index(id).and_then(|i| self.data.waitlist.get_mut(i)) {
                 stored.state = WaitlistState::Offered;
                 stored.offer = Some(booking);
