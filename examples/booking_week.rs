@@ -128,6 +128,16 @@ fn policy() -> Result<BookingPolicy, BoxError> {
     })
 }
 
+/// A booking the example makes.
+struct Planned<'a> {
+    label: &'static str,
+    actor: &'a Actor,
+    instrument: &'static str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    voucher: Option<&'static str>,
+}
+
 /// The bookings of the week, labelled for the quote table.
 struct Booked {
     label: &'static str,
@@ -140,27 +150,34 @@ fn make_bookings(network: &mut Network) -> Result<Vec<Booked>, BoxError> {
     let dave = Actor::user("赵敏（新疆某材料公司）", None);
     let requested_at = Utc.with_ymd_and_hms(2025, 9, 25, 2, 0, 0).single().unwrap_or_default();
 
-    let plan: [(&'static str, &Actor, &str, DateTime<Utc>, DateTime<Utc>, Option<&str>); 6] = [
-        ("网员单位用户 机时", &alice, "XJ-AT-XRD-01", bj(2025, 10, 9, 9, 0)?, bj(2025, 10, 9, 11, 30)?, None),
-        ("内部用户 机时", &carol, "XJ-AT-XRD-01", bj(2025, 10, 9, 14, 0)?, bj(2025, 10, 9, 16, 0)?, None),
-        ("外部用户 机时", &dave, "XJ-AT-XRD-02", bj(2025, 10, 10, 8, 30)?, bj(2025, 10, 10, 10, 0)?, None),
-        ("创新券用户 机时", &dave, "XJ-AT-XRF-01", bj(2025, 10, 11, 9, 0)?, bj(2025, 10, 11, 12, 0)?, Some("CXQ-2025-0042")),
-        ("网员单位用户 调休日", &alice, "XJ-AT-XRD-02", bj(2025, 10, 11, 14, 0)?, bj(2025, 10, 11, 17, 0)?, None),
-        ("内部用户 机时", &carol, "XJ-AT-XRF-01", bj(2025, 10, 10, 14, 0)?, bj(2025, 10, 10, 15, 0)?, None),
+    let plan = [
+        Planned { label: "网员单位用户 机时", actor: &alice, instrument: "XJ-AT-XRD-01", start: bj(2025, 10, 9, 9, 0)?, end: bj(2025, 10, 9, 11, 30)?, voucher: None },
+        Planned { label: "内部用户 机时", actor: &carol, instrument: "XJ-AT-XRD-01", start: bj(2025, 10, 9, 14, 0)?, end: bj(2025, 10, 9, 16, 0)?, voucher: None },
+        Planned { label: "外部用户 机时", actor: &dave, instrument: "XJ-AT-XRD-02", start: bj(2025, 10, 10, 8, 30)?, end: bj(2025, 10, 10, 10, 0)?, voucher: None },
+        Planned {
+            label: "创新券用户 机时",
+            actor: &dave,
+            instrument: "XJ-AT-XRF-01",
+            start: bj(2025, 10, 11, 9, 0)?,
+            end: bj(2025, 10, 11, 12, 0)?,
+            voucher: Some("CXQ-2025-0042"),
+        },
+        Planned { label: "网员单位用户 调休日", actor: &alice, instrument: "XJ-AT-XRD-02", start: bj(2025, 10, 11, 14, 0)?, end: bj(2025, 10, 11, 17, 0)?, voucher: None },
+        Planned { label: "内部用户 机时", actor: &carol, instrument: "XJ-AT-XRF-01", start: bj(2025, 10, 10, 14, 0)?, end: bj(2025, 10, 10, 15, 0)?, voucher: None },
     ];
     let mut booked = Vec::new();
-    for (label, actor, instrument, start, end, voucher) in plan {
+    for planned in plan {
         let request = SlotRequest {
-            instrument: InstrumentId::new(instrument)?,
-            start,
-            end,
+            instrument: InstrumentId::new(planned.instrument)?,
+            start: planned.start,
+            end: planned.end,
             people: 1,
             purpose: String::new(),
-            voucher: voucher.map(str::to_owned),
+            voucher: planned.voucher.map(str::to_owned),
         };
-        let receipt = network.request_booking(actor, requested_at, request)?;
+        let receipt = network.request_booking(planned.actor, requested_at, request)?;
         for id in receipt.bookings {
-            booked.push(Booked { label, view: network.booking().booking(id, requested_at, None)? });
+            booked.push(Booked { label: planned.label, view: network.booking().booking(id, requested_at, None)? });
         }
     }
 

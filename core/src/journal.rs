@@ -21,6 +21,9 @@ use crate::usage::UsageChange;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+// A change is built once per event and moved into it, so the size of the
+// largest variant costs little; boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Change {
     /// Units and instruments.
     Registry(RegistryChange),

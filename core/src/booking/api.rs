@@ -85,6 +85,7 @@ impl Network {
         effective_from: DateTime<Utc>,
         policy: BookingPolicy,
     ) -> Result<Event> {
+        let policy = Box::new(policy);
         self.execute(actor, now, Change::Booking(BookingChange::SetPolicy { instrument, effective_from, policy }))
     }
 

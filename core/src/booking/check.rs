@@ -12,6 +12,9 @@ use crate::error::{Error, Result};
 use crate::ids::UnitId;
 use crate::lang::Text;
 
+/// One occurrence of a blackout: its start, its end and the blackout.
+pub(crate) type BlackoutInterval<'a> = (DateTime<Utc>, DateTime<Utc>, &'a policy::Blackout);
+
 /// Longest booking accepted whatever the policy says: 366 days.
 const MAX_BOOKING_MINUTES: i64 = 366 * DAY_MINUTES as i64;
 
@@ -152,7 +155,7 @@ impl BookingBook {
         policy: &BookingPolicy,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-    ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>, &'a policy::Blackout)>> {
+    ) -> Result<Vec<BlackoutInterval<'a>>> {
         let zone = data.profile.zone;
         let mut intervals = Vec::new();
         for blackout in &data.blackouts {
@@ -355,7 +358,7 @@ pub(crate) fn check_grid(policy: &BookingPolicy, zone: Zone, start: DateTime<Utc
     for (field, instant) in [("start", start), ("end", end)] {
         let local = zone.local(instant).local;
         let minute = local.hour() * 60 + local.minute();
-        let aligned = local.second() == 0 && local.nanosecond() == 0 && minute % policy.slot_minutes == 0;
+        let aligned = local.second() == 0 && local.nanosecond() == 0 && minute.is_multiple_of(policy.slot_minutes);
         if !aligned {
             return Err(Error::rule(
                 "booking.slot_grid",
@@ -382,16 +385,16 @@ pub(crate) fn check_notice(policy: &BookingPolicy, zone: Zone, start: DateTime<U
             ),
         ));
     }
-    if let Some(max) = notice.max_minutes {
-        if lead > i64::from(max) {
-            return Err(Error::rule(
-                "booking.max_notice",
-                Text::new(
-                    format!("最多提前 {max} 分钟预约；{} 开始的时段还有 {lead} 分钟", zone.local(start)),
-                    format!("bookings open at most {max} minutes ahead; the slot at {} is {lead} minutes away", zone.local(start)),
-                ),
-            ));
-        }
+    if let Some(max) = notice.max_minutes
+        && lead > i64::from(max)
+    {
+        return Err(Error::rule(
+            "booking.max_notice",
+            Text::new(
+                format!("最多提前 {max} 分钟预约；{} 开始的时段还有 {lead} 分钟", zone.local(start)),
+                format!("bookings open at most {max} minutes ahead; the slot at {} is {lead} minutes away", zone.local(start)),
+            ),
+        ));
     }
     Ok(())
 }

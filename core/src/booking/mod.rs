@@ -230,8 +230,8 @@ pub enum BookingChange {
         instrument: InstrumentId,
         /// First booking start it governs.
         effective_from: DateTime<Utc>,
-        /// The rules.
-        policy: BookingPolicy,
+        /// The rules, boxed because they are much larger than the other changes.
+        policy: Box<BookingPolicy>,
     },
     /// The owner adds a blackout.
     AddBlackout {
@@ -614,15 +614,11 @@ impl BookingBook {
             (booking.indexed(), booking.is_sample_request, booking.blocked(), booking.party, booking.start);
         // Closed bookings never count again, so the quota index drops them.
         let may_count = booking.state.counts_for_quota() || booking.state == BookingState::Offered;
-        if indexed {
-            if let Some(occupancy) = self.index.occupancy.get_mut(slot) {
-                occupancy.insert(id, blocked);
-            }
+        if indexed && let Some(occupancy) = self.index.occupancy.get_mut(slot) {
+            occupancy.insert(id, blocked);
         }
-        if !is_sample && may_count {
-            if let Some(by_party) = self.index.by_party.get_mut(slot) {
-                by_party.insert((party, start, id));
-            }
+        if !is_sample && may_count && let Some(by_party) = self.index.by_party.get_mut(slot) {
+            by_party.insert((party, start, id));
         }
     }
 
@@ -726,10 +722,10 @@ impl BookingBook {
     fn add_blackout(&mut self, registry: &Registry, actor: &Actor, id: &InstrumentId, blackout: &Blackout) -> Result<()> {
         require_owner(registry, actor, id, "add_blackout")?;
         blackout.validate()?;
-        if let Ok((_, data)) = self.instrument(id) {
-            if data.blackouts.iter().any(|b| b.id == blackout.id) {
-                return Err(Error::AlreadyExists { entity: Entity::Blackout, id: blackout.id.clone() });
-            }
+        if let Ok((_, data)) = self.instrument(id)
+            && data.blackouts.iter().any(|b| b.id == blackout.id)
+        {
+            return Err(Error::AlreadyExists { entity: Entity::Blackout, id: blackout.id.clone() });
         }
         let slot = self.ensure_instrument(id);
         if let Some(data) = self.data.instruments.get_mut(slot as usize) {

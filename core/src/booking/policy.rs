@@ -751,7 +751,7 @@ impl BookingPolicy {
     /// [`Error::InvalidValue`] naming the first field out of range.
     pub fn validate(&self) -> Result<()> {
         self.opening_hours.validate()?;
-        if self.slot_minutes == 0 || DAY_MINUTES % self.slot_minutes != 0 {
+        if self.slot_minutes == 0 || !DAY_MINUTES.is_multiple_of(self.slot_minutes) {
             return Err(Error::invalid_value(
                 "slot_minutes",
                 self.slot_minutes,

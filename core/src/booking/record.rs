@@ -306,7 +306,8 @@ pub struct Series {
 pub enum WaitlistState {
     /// Waiting for the slot to free up.
     Waiting,
-    /// The slot was offered as a booking; see `offer`.
+    /// The slot was offered as a booking; see `offer`. An offer that lapses
+    /// without an answer keeps this state until a sweep records the lapse.
     Offered,
     /// The user took the offer.
     Booked,

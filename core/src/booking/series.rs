@@ -137,7 +137,8 @@ impl BookingBook {
         check_self_overlap(first_policy, &dates, &spans)?;
 
         let replaced: Vec<BookingId> = editable.iter().map(|(booking, _)| *booking).collect();
-        let party = self.stored(replaced[0])?.party;
+        let first = replaced.first().copied().ok_or_else(|| nothing_left(id, "edit"))?;
+        let party = self.stored(first)?.party;
         let party = self.party(party).cloned().ok_or_else(|| Error::not_found(Entity::BookingSeries, id))?;
         let mut accepted: Vec<Span> = Vec::new();
         let mut plans = Vec::with_capacity(spans.len());
