@@ -300,8 +300,16 @@ impl Calendar {
     ///
     /// # Errors
     ///
-    /// As [`Calendar::add_working_days`].
+    /// [`Error::InvalidValue`] for `from` outside 2000–2100, and as
+    /// [`Calendar::add_working_days`].
     pub fn working_day_deadline(&self, from: DateTime<Utc>, n: u32, missing: MissingYear) -> Result<DateTime<Utc>> {
+        if !LOADABLE_YEARS.contains(&from.year()) {
+            return Err(Error::invalid_value(
+                "from",
+                from,
+                Text::new("2000 至 2100 年之间的时刻", "an instant in the years 2000 to 2100"),
+            ));
+        }
         let official = Zone::official();
         let start_date = official.local_date(from);
         let last_day = self.add_working_days(start_date, n, missing)?;

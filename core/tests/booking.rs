@@ -394,3 +394,17 @@ fn edit_series_moves_future_occurrences() {
         [bj(2025, 10, 13, 9, 0), bj(2025, 10, 14, 9, 0), bj(2025, 10, 15, 9, 0), bj(2025, 10, 16, 14, 0), bj(2025, 10, 17, 14, 0)]
     );
 }
+
+#[test]
+fn extreme_instants_are_errors_not_panics() {
+    let mut network = network_with(auto_confirm());
+    let far = chrono::DateTime::<Utc>::MAX_UTC;
+    let error = network.request_booking(&member("alice"), now(), slot(far - Duration::hours(1), far)).unwrap_err();
+    assert_eq!(error.code(), "invalid_value");
+    let error = network.request_booking(&member("alice"), far, slot(bj(2025, 10, 9, 10, 0), bj(2025, 10, 9, 11, 0))).unwrap_err();
+    assert_eq!(error.field(), Some("now"));
+    let query = AvailabilityQuery { from: chrono::DateTime::<Utc>::MIN_UTC, to: chrono::DateTime::<Utc>::MIN_UTC + Duration::days(1), min_minutes: 0, viewer_zone: None };
+    assert_eq!(network.booking().availability(&xrd(), &query, now()).unwrap_err().code(), "invalid_value");
+    let deadline = network.booking().calendar().working_day_deadline(far, 2, labshare::calendar::MissingYear::WeekdaysOnly);
+    assert_eq!(deadline.unwrap_err().code(), "invalid_value");
+}

@@ -15,6 +15,23 @@ use crate::lang::Text;
 /// One occurrence of a blackout: its start, its end and the blackout.
 pub(crate) type BlackoutInterval<'a> = (DateTime<Utc>, DateTime<Utc>, &'a policy::Blackout);
 
+/// Years an instant given to the booking engine may fall in. Keeping
+/// instants far from the ends of the `DateTime` range lets the engine add
+/// buffers, notice and deadlines without overflow.
+const INSTANT_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// Checks that an instant given by the caller lies in 1900–2199.
+pub(crate) fn check_instant(field: &str, instant: DateTime<Utc>) -> Result<()> {
+    if INSTANT_YEARS.contains(&chrono::Datelike::year(&instant)) {
+        return Ok(());
+    }
+    Err(Error::invalid_value(
+        field,
+        instant,
+        Text::new("1900 至 2199 年之间的时刻", "an instant in the years 1900 to 2199"),
+    ))
+}
+
 /// Longest booking accepted whatever the policy says: 366 days.
 const MAX_BOOKING_MINUTES: i64 = 366 * DAY_MINUTES as i64;
 

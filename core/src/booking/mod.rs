@@ -359,6 +359,25 @@ pub enum BookingChange {
     },
 }
 
+impl BookingChange {
+    /// Lists the instants the change carries, with their field names.
+    fn instants(&self) -> Vec<(&'static str, DateTime<Utc>)> {
+        match self {
+            BookingChange::SetPolicy { effective_from, .. } => vec![("effective_from", *effective_from)],
+            BookingChange::AddBlackout { blackout, .. } => match &blackout.when {
+                BlackoutTime::Once { start, end } => vec![("when.start", *start), ("when.end", *end)],
+                BlackoutTime::Recurring { .. } => Vec::new(),
+            },
+            BookingChange::RequestSlot { request } | BookingChange::JoinWaitlist { request } => {
+                vec![("start", request.start), ("end", request.end)]
+            }
+            BookingChange::RequestSeries { request } => vec![("first_start", request.first_start)],
+            BookingChange::Reschedule { start, end, .. } => vec![("start", *start), ("end", *end)],
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// The stored booking data; the indexes are rebuilt from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct BookingData {
@@ -645,6 +664,10 @@ impl BookingBook {
 
     /// Checks and applies one change. Nothing changes if an error is returned.
     pub(crate) fn apply(&mut self, registry: &Registry, at: DateTime<Utc>, actor: &Actor, change: &BookingChange) -> Result<()> {
+        check::check_instant("now", at)?;
+        for (field, instant) in change.instants() {
+            check::check_instant(field, instant)?;
+        }
         match change {
             BookingChange::LoadCalendarYear { data } => self.load_calendar_year(actor, data),
             BookingChange::SetProfile { instrument, profile } => self.set_profile(registry, actor, instrument, profile),

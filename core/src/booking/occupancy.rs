@@ -27,6 +27,11 @@ impl Occupancy {
         self.entries.remove(&(start, id));
     }
 
+    /// Returns the longest blocked interval ever stored.
+    pub(crate) fn longest(&self) -> Duration {
+        self.longest
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::booking::check::span_instants;
+use crate::booking::check::{check_instant, span_instants};
 use crate::booking::occupancy::{covered_at_least, peak_overlap};
 use crate::booking::policy::{self, BookingPolicy};
 use crate::booking::BookingBook;
@@ -84,6 +84,20 @@ impl BookingBook {
         let data = self.instrument_at(slot)?;
         let zone = data.profile.zone;
 
+        // One index query serves the whole window; the margin covers the
+        // widest buffers of any policy version.
+        let margin = data
+            .policies
+            .iter()
+            .map(|v| i64::from(v.policy.buffer_before_minutes + v.policy.buffer_after_minutes))
+            .max()
+            .unwrap_or(0);
+        let margin = Duration::minutes(margin);
+        let held = Held {
+            intervals: self.held_intervals(slot, query.from - margin, query.to + margin, now),
+            longest: self.index.occupancy.get(slot as usize).map_or(Duration::zero(), |o| o.longest()),
+        };
+
         let mut free: Vec<(Span, u32)> = Vec::new();
         let mut date = zone.local_date(query.from);
         let last = zone.local_date(query.to);
@@ -92,7 +106,7 @@ impl BookingBook {
             if let Ok(policy) = self.policy_at(slot, day_start.max(query.from)) {
                 for span in policy::day_spans(policy, date, &self.data.calendar)? {
                     let open = span_instants(zone, date, span.start.minutes(), span.end.minutes())?;
-                    self.free_in_open_span(slot, policy, open, query, now, &mut free)?;
+                    self.free_in_open_span(slot, policy, open, query, now, &held, &mut free)?;
                 }
             }
             date = match date.succ_opt() {
@@ -135,6 +149,7 @@ impl BookingBook {
     }
 
     /// Adds the free parts of one open span to `free`.
+    #[allow(clippy::too_many_arguments)]
     fn free_in_open_span(
         &self,
         slot: u32,
@@ -142,6 +157,7 @@ impl BookingBook {
         (open_start, open_end): Span,
         query: &AvailabilityQuery,
         now: DateTime<Utc>,
+        held: &Held,
         free: &mut Vec<(Span, u32)>,
     ) -> Result<()> {
         let earliest = now + Duration::minutes(i64::from(policy.create_notice.min_minutes));
@@ -155,31 +171,29 @@ impl BookingBook {
         if start >= end {
             return Ok(());
         }
-        let mut pieces = vec![(start, end)];
 
         let data = self.instrument_at(slot)?;
-        for (from, to, _) in self.blackout_intervals(data, policy, start, end)? {
-            pieces = subtract(pieces, (from, to));
-        }
-
+        let mut cuts: Vec<Span> = self.blackout_intervals(data, policy, start, end)?.into_iter().map(|(from, to, _)| (from, to)).collect();
         let before = Duration::minutes(i64::from(policy.buffer_before_minutes));
         let after = Duration::minutes(i64::from(policy.buffer_after_minutes));
-        let held = self.held_intervals(slot, start - after - before, end + after + before, now);
-        for (full_start, full_end) in covered_at_least(start - after - before, end + after + before, policy.stations, held.iter().copied()) {
+        let (near_start, near_end) = (start - after - before, end + after + before);
+        let near = held.touching(near_start, near_end);
+        for (full_start, full_end) in covered_at_least(near_start, near_end, policy.stations, near.iter().copied()) {
             // A new booking's blocked interval must miss every full stretch.
-            pieces = subtract(pieces, (full_start - after, full_end + before));
+            cuts.push((full_start - after, full_end + before));
         }
+        cuts.sort_unstable();
 
         let zone = data.profile.zone;
         let shortest = Duration::minutes(i64::from(policy.min_duration_minutes.max(query.min_minutes).max(1)));
-        for (from, to) in pieces {
+        for (from, to) in subtract_sorted((start, end), &cuts) {
             let from = round_to_grid(zone, from, policy.slot_minutes, true);
             let to = round_to_grid(zone, to, policy.slot_minutes, false);
             if to - from < shortest {
                 continue;
             }
             let (blocked_from, blocked_to) = (from - before, to + after);
-            let touching = held.iter().copied().filter(|(start, end)| *start < blocked_to && *end > blocked_from);
+            let touching = near.iter().copied().filter(|(start, end)| *start < blocked_to && *end > blocked_from);
             let busy = if policy.stations == 1 { 0 } else { peak_overlap(blocked_from, blocked_to, touching) };
             free.push(((from, to), policy.stations.saturating_sub(busy).max(1)));
         }
@@ -198,6 +212,8 @@ impl BookingBook {
 }
 
 fn check_window(query: &AvailabilityQuery) -> Result<()> {
+    check_instant("from", query.from)?;
+    check_instant("to", query.to)?;
     if query.to <= query.from || query.to - query.from > Duration::days(MAX_WINDOW_DAYS) {
         return Err(Error::invalid_value(
             "to",
@@ -208,22 +224,44 @@ fn check_window(query: &AvailabilityQuery) -> Result<()> {
     Ok(())
 }
 
-/// Removes `cut` from each piece.
-fn subtract(pieces: Vec<Span>, (cut_start, cut_end): Span) -> Vec<Span> {
-    let mut kept = Vec::with_capacity(pieces.len() + 1);
-    for (start, end) in pieces {
-        if cut_end <= start || cut_start >= end {
-            kept.push((start, end));
-            continue;
+/// Returns the parts of `[start, end)` outside every cut; `cuts` is sorted by start.
+fn subtract_sorted((start, end): Span, cuts: &[Span]) -> Vec<Span> {
+    let mut kept = Vec::new();
+    let mut cursor = start;
+    for (cut_start, cut_end) in cuts {
+        if cursor >= end {
+            break;
         }
-        if start < cut_start {
-            kept.push((start, cut_start));
+        if *cut_start > cursor {
+            kept.push((cursor, (*cut_start).min(end)));
         }
-        if cut_end < end {
-            kept.push((cut_end, end));
-        }
+        cursor = cursor.max(*cut_end);
+    }
+    if cursor < end {
+        kept.push((cursor, end));
     }
     kept
+}
+
+/// The held blocked intervals of a search window, sorted by start.
+struct Held {
+    intervals: Vec<Span>,
+    longest: Duration,
+}
+
+impl Held {
+    /// Returns the intervals that overlap `[from, to)`.
+    fn touching(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Span> {
+        let first = self.intervals.partition_point(|(start, _)| *start < from - self.longest);
+        let last = self.intervals.partition_point(|(start, _)| *start < to);
+        self.intervals
+            .get(first..last.max(first))
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(|(_, end)| *end > from)
+            .collect()
+    }
 }
 
 /// Rounds an instant up or down to the slot grid of its local day.

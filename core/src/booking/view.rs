@@ -114,6 +114,7 @@ impl BookingBook {
                 crate::lang::Text::new("晚于开始时刻", "an instant after the start"),
             ));
         }
+        crate::booking::check::check_instant("start", start)?;
         let slot = self.bookable(instrument)?;
         let policy = self.policy_at(slot, start)?;
         let hours = Decimal::from((end - start).num_minutes()) / Decimal::from(60);
