@@ -456,6 +456,11 @@ impl Zone {
         }
     }
 
+    /// Returns the UTC offset in force at `instant`, in seconds east of UTC.
+    pub fn offset_seconds_at(self, instant: DateTime<Utc>) -> i32 {
+        instant.with_timezone(&self.0).offset().fix().local_minus_utc()
+    }
+
     /// Returns the UTC offset in force at `instant`, such as `+08:00`.
     pub fn offset_at(self, instant: DateTime<Utc>) -> String {
         instant.with_timezone(&self.0).offset().fix().to_string()

@@ -185,10 +185,14 @@ impl BookingBook {
         cuts.sort_unstable();
 
         let zone = data.profile.zone;
+        // Within one open span the zone's offset is nearly always fixed, so
+        // the grid can be found without a time zone lookup per piece.
+        let offset = zone.offset_seconds_at(start);
+        let fixed = (offset == zone.offset_seconds_at(end)).then_some(offset);
         let shortest = Duration::minutes(i64::from(policy.min_duration_minutes.max(query.min_minutes).max(1)));
         for (from, to) in subtract_sorted((start, end), &cuts) {
-            let from = round_to_grid(zone, from, policy.slot_minutes, true);
-            let to = round_to_grid(zone, to, policy.slot_minutes, false);
+            let from = round_to_grid(zone, fixed, from, policy.slot_minutes, true);
+            let to = round_to_grid(zone, fixed, to, policy.slot_minutes, false);
             if to - from < shortest {
                 continue;
             }
@@ -264,9 +268,13 @@ impl Held {
     }
 }
 
-/// Rounds an instant up or down to the slot grid of its local day.
-fn round_to_grid(zone: Zone, instant: DateTime<Utc>, slot_minutes: u32, up: bool) -> DateTime<Utc> {
-    let seconds = i64::from(zone.local(instant).local.num_seconds_from_midnight());
+/// Rounds an instant up or down to the slot grid of its local day. `fixed`
+/// is the zone's offset in seconds when it is known not to change nearby.
+fn round_to_grid(zone: Zone, fixed: Option<i32>, instant: DateTime<Utc>, slot_minutes: u32, up: bool) -> DateTime<Utc> {
+    let seconds = match fixed {
+        Some(offset) => (instant.timestamp() + i64::from(offset)).rem_euclid(86_400),
+        None => i64::from(zone.local(instant).local.num_seconds_from_midnight()),
+    };
     let step = i64::from(slot_minutes.max(1)) * 60;
     let remainder = seconds % step;
     let has_fraction = instant.nanosecond() > 0;
