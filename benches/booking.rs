@@ -4,7 +4,7 @@
 //! cargo bench -p labshare --bench booking
 //! ```
 //!
-//! One instrument holds 100,000 confirmed one-hour bookings, one every two
+//! One instrument has 100,000 confirmed one-hour bookings, one every two
 //! hours from 2010 on, for 1,000 users under a monthly per-user quota. Two
 //! operations run side by side on the engine and on SQLite (bundled, in
 //! memory, one table with an index on `(instrument, start, end)`):
@@ -197,7 +197,7 @@ fn build_sqlite(starts: &[DateTime<Utc>]) -> (Connection, f64) {
     (connection, (after - before) as f64 / starts.len() as f64)
 }
 
-/// The overlap count of the common form, or bounded below by the longest booking.
+/// Returns the overlap count query: the common form, or the form bounded below by the longest booking.
 fn overlap_sql(bounded: bool) -> &'static str {
     if bounded {
         "SELECT COUNT(*) FROM bookings WHERE instrument = 1 AND state = 1 AND start < ?2 AND end > ?1 AND start > ?1 - 3600"

@@ -8,8 +8,8 @@
 //! The week of Monday 2025-10-06 has three holiday days (10-06 to 10-08),
 //! two ordinary working days and a make-up working Saturday (10-11). Users
 //! of three kinds book the group's two diffractometers and its fluorescence
-//! spectrometer; one slot is fully booked, a user joins its waitlist, the
-//! holder cancels, and the freed slot is offered to the waiting user.
+//! spectrometer. One slot is fully booked, so a user joins its waitlist;
+//! when the holder cancels, the freed slot is offered to the waiting user.
 
 use std::error::Error as StdError;
 
@@ -103,7 +103,7 @@ fn record(name: &str) -> Result<InstrumentRecord, BoxError> {
     })
 }
 
-/// The group's shared rules: confirmed at once, a 15-minute clean-up after
+/// Returns the group's shared rules: confirmed at once, a 15-minute clean-up after
 /// each booking, and fees for every kind of user.
 fn policy() -> Result<BookingPolicy, BoxError> {
     let hourly = |user_type, yuan: &str| -> Result<FeeRate, BoxError> {
@@ -275,7 +275,7 @@ fn print_quotes(network: &Network, booked: &[Booked]) -> Result<(), BoxError> {
 fn print_waitlist(network: &mut Network, booked: &[Booked]) -> Result<(), BoxError> {
     println!("候补");
     let waiting = Actor::user("陈晨", Some(UnitId::new("XJ-BIO")?));
-    let wanted = SlotRequest {
+    let request = SlotRequest {
         instrument: InstrumentId::new("XJ-AT-XRD-01")?,
         start: bj(2025, 10, 9, 9, 0)?,
         end: bj(2025, 10, 9, 11, 0)?,
@@ -284,7 +284,7 @@ fn print_waitlist(network: &mut Network, booked: &[Booked]) -> Result<(), BoxErr
         voucher: None,
     };
     let joined_at = Utc.with_ymd_and_hms(2025, 9, 26, 3, 0, 0).single().unwrap_or_default();
-    let entry = network.join_waitlist(&waiting, joined_at, wanted)?;
+    let entry = network.join_waitlist(&waiting, joined_at, request)?;
     println!("  {} 在 XJ-AT-XRD-01 10-09 09:00–11:00 已约满，加入候补 {}", waiting.id, entry.waitlist.map(|w| w.to_string()).unwrap_or_default());
 
     let holder = booked.first().ok_or("no booking")?;

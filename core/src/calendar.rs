@@ -3,7 +3,7 @@
 //! China's working week is Monday to Friday, changed each year by the State
 //! Council's holiday notice: official holidays (法定节假日, off even on a
 //! weekday) and make-up working days (调休上班日, worked even on a weekend).
-//! [`Calendar::official`] holds the notices for 2007–2026, compiled into the
+//! [`Calendar::official`] contains the notices for 2007–2026, compiled into the
 //! crate; [`Calendar::load_year`] adds a newer year from a file of the same
 //! shape. Asking about a year without data is an error unless the caller
 //! chooses [`MissingYear::WeekdaysOnly`].
@@ -55,7 +55,7 @@ const LOADABLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 /// Most working days that one call may add or count, about 400 years.
 const MAX_WORKING_DAYS: u32 = 100_000;
 
-/// What to do with a date whose year has no holiday data.
+/// Handling of a date whose year has no holiday data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MissingYear {

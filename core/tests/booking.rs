@@ -289,13 +289,13 @@ fn pending_request_without_hold_conflicts_on_confirm() {
 #[test]
 fn lapsed_offer_moves_to_next_entry() {
     let mut network = network_with(auto_confirm());
-    let taken = network.request_booking(&member("alice"), now(), slot(bj(2025, 10, 9, 10, 0), bj(2025, 10, 9, 11, 0))).unwrap().bookings[0];
-    let wanted = slot(bj(2025, 10, 9, 10, 0), bj(2025, 10, 9, 11, 0));
-    let first = network.join_waitlist(&member("bob"), now(), wanted.clone()).unwrap().waitlist.unwrap();
-    let second = network.join_waitlist(&outsider("dave"), now(), wanted.clone()).unwrap().waitlist.unwrap();
+    let booked = network.request_booking(&member("alice"), now(), slot(bj(2025, 10, 9, 10, 0), bj(2025, 10, 9, 11, 0))).unwrap().bookings[0];
+    let request = slot(bj(2025, 10, 9, 10, 0), bj(2025, 10, 9, 11, 0));
+    let first = network.join_waitlist(&member("bob"), now(), request.clone()).unwrap().waitlist.unwrap();
+    let second = network.join_waitlist(&outsider("dave"), now(), request.clone()).unwrap().waitlist.unwrap();
     assert_eq!(rule_of(&network.join_waitlist(&outsider("erin"), now(), slot(bj(2025, 10, 9, 14, 0), bj(2025, 10, 9, 15, 0))).unwrap_err()), "booking.slot_free");
 
-    let offer = network.cancel_booking(&member("alice"), now(), taken, None).unwrap().bookings[0];
+    let offer = network.cancel_booking(&member("alice"), now(), booked, None).unwrap().bookings[0];
     assert_eq!(network.booking().waitlist_entry(first).unwrap().state, WaitlistState::Offered);
     let deadline = now() + Duration::minutes(120);
     assert_eq!(network.booking().booking(offer, now(), None).unwrap().due, Some(deadline));

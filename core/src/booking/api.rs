@@ -275,7 +275,7 @@ impl Network {
         self.execute_booking(actor, now, BookingChange::JoinWaitlist { request })
     }
 
-    /// Takes a waitlist offer; the booking becomes a request that holds its slot.
+    /// Takes a waitlist offer; the booking becomes a request that keeps its slot.
     ///
     /// # Errors
     ///

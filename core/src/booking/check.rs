@@ -32,7 +32,7 @@ pub(crate) fn check_instant(field: &str, instant: DateTime<Utc>) -> Result<()> {
     ))
 }
 
-/// Longest booking accepted whatever the policy says: 366 days.
+/// Maximum booking length under any policy: 366 days.
 const MAX_BOOKING_MINUTES: i64 = 366 * DAY_MINUTES as i64;
 
 /// A slot to check, with who wants it and what to leave out of the counts.

@@ -17,9 +17,9 @@ use crate::ids::InstrumentId;
 use crate::lang::Text;
 use crate::registry::Registry;
 
-/// Longest purpose text, in characters.
+/// Maximum length of a purpose or reason, in characters.
 const MAX_PURPOSE_CHARS: usize = 500;
-/// Most samples in one request.
+/// Maximum samples in one request.
 const MAX_SAMPLES: u32 = 100_000;
 
 /// The fields of a booking about to be stored.

@@ -145,7 +145,7 @@ fn one_person() -> u16 {
     1
 }
 
-/// What a recurring request does with dates that fail a check.
+/// Handling of the dates of a recurring request that fail a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OnConflict {
@@ -168,7 +168,7 @@ pub struct SeriesRequest {
     pub duration_minutes: u32,
     /// Which dates.
     pub recurrence: Recurrence,
-    /// What to do with failing dates.
+    /// Handling of failing dates.
     #[serde(default)]
     pub on_conflict: OnConflict,
     /// People per occurrence.
@@ -329,7 +329,7 @@ pub enum BookingChange {
     Complete {
         /// The booking.
         booking: BookingId,
-        /// What was used and charged.
+        /// The hours, samples, service mode and amount to record.
         completion: Completion,
     },
     /// A user joins the waitlist for a slot.

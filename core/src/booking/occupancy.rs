@@ -1,7 +1,7 @@
 //! The interval index of one instrument's blocked time (占用索引).
 //!
 //! Each entry is a booking's blocked interval: its slot widened by its
-//! buffers. Entries are keyed by blocked start; the longest blocked interval
+//! buffers. Entries are keyed by blocked start. The longest blocked interval
 //! ever stored bounds how far back an overlap query must look, so a query
 //! costs O(log n + k) for k nearby entries.
 

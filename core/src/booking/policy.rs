@@ -18,7 +18,7 @@ use crate::money::Money;
 /// Minutes in a day.
 pub const DAY_MINUTES: u32 = 1440;
 
-/// Longest buffer, notice window or duration accepted, in minutes: 366 days.
+/// Maximum buffer, notice window or duration, in minutes: 366 days.
 const MAX_MINUTES: u32 = 366 * DAY_MINUTES;
 
 /// A time of day on the wall clock, from `00:00` to `24:00` inclusive, in whole minutes.
@@ -306,7 +306,7 @@ impl QuotaPeriod {
     }
 }
 
-/// What a quota limits.
+/// The quantity a quota limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuotaLimit {
@@ -353,7 +353,7 @@ impl UserType {
     }
 }
 
-/// What a fee is charged per.
+/// Unit a fee is charged per.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FeeBasis {
@@ -366,7 +366,7 @@ pub enum FeeBasis {
 /// One line of an instrument's fee standard (收费标准).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FeeRate {
-    /// Who pays this rate.
+    /// User type that pays this rate.
     pub user_type: UserType,
     /// Per hour or per sample.
     pub basis: FeeBasis,
@@ -377,7 +377,7 @@ pub struct FeeRate {
     pub rate: Money,
 }
 
-/// How a series or a blackout repeats.
+/// Repetition pattern of a series or a blackout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
@@ -392,7 +392,7 @@ pub enum Frequency {
 /// A recurrence rule, expanded on local dates of the instrument's zone (重复规则).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Recurrence {
-    /// How it repeats.
+    /// Repetition pattern.
     pub frequency: Frequency,
     /// Step in days or weeks, at least 1; ignored for working days.
     #[serde(default = "one")]
@@ -564,7 +564,7 @@ fn too_many_occurrences(limit: u32) -> Error {
     )
 }
 
-/// Why an instrument is unavailable (停机原因).
+/// Reason an instrument is unavailable (停机原因).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BlackoutKind {
@@ -638,7 +638,7 @@ impl Blackout {
     }
 }
 
-/// How a day is treated by the policy, after the calendar and the holiday settings.
+/// Returns the opening spans of `date` under the policy, after the calendar and the holiday settings.
 pub(crate) fn day_spans<'a>(policy: &'a BookingPolicy, date: NaiveDate, calendar: &Calendar) -> Result<&'a [DailySpan]> {
     let kind = if policy.closed_on_holidays || policy.open_on_make_up_days {
         calendar.day_kind(date, policy.missing_year)?
@@ -666,7 +666,7 @@ pub struct BookingPolicy {
     pub closed_on_holidays: bool,
     /// Open on make-up working days (调休上班日开放).
     pub open_on_make_up_days: bool,
-    /// What to do for a year the calendar has no data for.
+    /// Handling of a year the calendar has no data for.
     pub missing_year: MissingYear,
     /// Slot granularity in minutes: starts and ends fall on multiples of it
     /// from local midnight. Must divide 1440.

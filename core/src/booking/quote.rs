@@ -27,7 +27,7 @@ pub struct Quote {
     pub test_item: Option<String>,
     /// Total.
     pub amount: Money,
-    /// How the total was computed.
+    /// Steps of the computation.
     pub explanation: Explanation,
 }
 

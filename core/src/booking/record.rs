@@ -50,11 +50,11 @@ number_id!(
     "W"
 );
 
-/// Where a booking is in its lifecycle (预约状态).
+/// Lifecycle state of a booking (预约状态).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BookingState {
-    /// Waiting for the owner's answer (待审核).
+    /// Waiting for the owner's decision (待审核).
     Requested,
     /// A freed slot offered to a waitlisted user, waiting for the user (候补待确认).
     Offered,
@@ -66,7 +66,7 @@ pub enum BookingState {
     Completed,
     /// Turned down by the owner with a reason (已拒绝).
     Rejected,
-    /// Not answered in time (已过期).
+    /// Neither confirmed nor rejected in time (已过期).
     Expired,
     /// Cancelled by the user or the owner (已取消).
     Cancelled,
@@ -126,7 +126,7 @@ impl BookingState {
     }
 }
 
-/// How a service was delivered (服务方式), as service records list it.
+/// Delivery mode of a service (服务方式), as service records list it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceMode {
@@ -155,7 +155,7 @@ impl ServiceMode {
     }
 }
 
-/// What the owner records when a booking is completed (完成登记).
+/// The owner's record of a completed booking (完成登记).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Completion {
     /// Hours actually used (实际机时); 0 to 8784.
@@ -163,7 +163,7 @@ pub struct Completion {
     /// Samples tested (样品数).
     #[serde(default)]
     pub samples: u32,
-    /// How the service was delivered.
+    /// Delivery mode.
     pub mode: ServiceMode,
     /// Amount charged; `None` computes it from the fee standard and the actual figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -348,7 +348,7 @@ pub struct WaitlistEntry {
     pub offer: Option<BookingId>,
 }
 
-/// What a booking is for.
+/// Purpose of a booking: instrument time or samples.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BookingKind {
@@ -410,7 +410,7 @@ pub struct BookingView {
     pub voucher: Option<String>,
     /// Rejection or cancellation reason.
     pub reason: Option<String>,
-    /// What was recorded at completion.
+    /// The figures recorded at completion.
     pub completion: Option<Completion>,
     /// Minutes blocked before the slot.
     pub buffer_before_minutes: u16,

@@ -20,12 +20,12 @@ use crate::error::{Error, Result};
 use crate::ids::InstrumentId;
 use crate::lang::Text;
 
-/// Longest window one search may cover: 31 days.
+/// Maximum window of one search: 31 days.
 const MAX_WINDOW_DAYS: i64 = 31;
 
 type Span = (DateTime<Utc>, DateTime<Utc>);
 
-/// What to search.
+/// A search window and its options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AvailabilityQuery {
     /// Window start.

@@ -37,7 +37,7 @@ pub struct ServiceRecord {
     pub date: NaiveDate,
     /// When the owner completed it.
     pub completed_at: DateTime<Utc>,
-    /// How it was delivered.
+    /// Delivery mode.
     pub mode: ServiceMode,
     /// Hours used.
     pub hours: Decimal,

@@ -11,7 +11,7 @@ use crate::error::{Entity, Error, Result};
 use crate::ids::InstrumentId;
 
 impl BookingBook {
-    /// Returns booking `id` as it stands at `now`, with local times on the
+    /// Returns booking `id` in its state at `now`, with local times on the
     /// instrument's clock and, if `viewer` is given, on the viewer's.
     ///
     /// # Errors

@@ -1,6 +1,6 @@
 //! The waitlist (候补): a freed slot is offered to the earliest waiting
 //! request that now passes every check, as a booking in state `offered`
-//! that holds the slot until the user accepts, declines or the offer lapses.
+//! that keeps the slot until the user accepts, declines or the offer lapses.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -69,7 +69,7 @@ impl BookingBook {
         let (state, due) = self.first_state(&policy, now, start)?;
         self.set_state(id, state, Some(due));
         if let Ok(stored) = self.stored_mut(id) {
-            // The user took the offer, so the request keeps the slot while the owner answers.
+            // The user took the offer, so the request keeps the slot until the owner decides.
             stored.holds_while_pending = true;
         }
         self.unindex_booking(id);
