@@ -132,10 +132,37 @@ pub struct HolidayYear {
 /// assert_eq!(due, NaiveDate::from_ymd_opt(2025, 9, 29).unwrap());
 /// # Ok::<(), labshare::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredCalendar")]
 pub struct Calendar {
     years: BTreeMap<i32, HolidayYear>,
+    /// Every date a loaded notice sets, derived from `years`.
+    #[serde(skip)]
     days: BTreeMap<NaiveDate, (String, bool)>,
+}
+
+/// The serialised form of a [`Calendar`]: its years, without the derived day index.
+#[derive(Deserialize, JsonSchema)]
+struct StoredCalendar {
+    years: BTreeMap<i32, HolidayYear>,
+}
+
+impl From<StoredCalendar> for Calendar {
+    fn from(stored: StoredCalendar) -> Calendar {
+        let mut calendar = Calendar { years: stored.years, days: BTreeMap::new() };
+        calendar.rebuild_days();
+        calendar
+    }
+}
+
+impl JsonSchema for Calendar {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Calendar".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        StoredCalendar::json_schema(generator)
+    }
 }
 
 impl Calendar {
@@ -572,6 +599,16 @@ mod tests {
     fn official_calendar_loads_every_year() {
         let calendar = Calendar::official().unwrap();
         assert_eq!(calendar.years(), (2007..=2026).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn calendar_json_round_trip_rebuilds_days() {
+        let calendar = Calendar::official().unwrap();
+        let text = serde_json::to_string(&calendar).unwrap();
+        let restored: Calendar = serde_json::from_str(&text).unwrap();
+        assert_eq!(restored, calendar);
+        let kind = restored.day_kind(date(2025, 10, 1), MissingYear::Error).unwrap();
+        assert_eq!(kind, DayKind::Holiday { name: "国庆节、中秋节".to_owned() });
     }
 
     #[test]

@@ -161,7 +161,8 @@ impl Network {
         self.execute_booking(actor, now, BookingChange::RequestSeries { request })
     }
 
-    /// Requests a sample test without a slot.
+    /// Requests a sample test without a slot. Sample requests always wait
+    /// for the owner's confirmation, whatever the auto-confirm setting.
     ///
     /// # Errors
     ///
