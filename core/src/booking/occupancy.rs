@@ -60,7 +60,23 @@ pub(crate) fn peak_overlap(
     end: DateTime<Utc>,
     intervals: impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
 ) -> u32 {
-    let mut edges: Vec<(DateTime<Utc>, i32)> = Vec::new();
+    let mut current = 0i32;
+    let mut peak = 0i32;
+    for (_, step) in sorted_edges(start, end, intervals) {
+        current += step;
+        peak = peak.max(current);
+    }
+    u32::try_from(peak).unwrap_or(0)
+}
+
+/// Returns the +1 and -1 edges of `intervals` clipped to `[start, end)`,
+/// in time order with ends before starts at the same instant.
+fn sorted_edges(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    intervals: impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
+) -> Vec<(DateTime<Utc>, i32)> {
+    let mut edges = Vec::new();
     for (from, to) in intervals {
         let from = from.max(start);
         let to = to.min(end);
@@ -69,15 +85,8 @@ pub(crate) fn peak_overlap(
             edges.push((to, -1));
         }
     }
-    // Ends sort before starts at the same instant (-1 < 1).
     edges.sort_unstable();
-    let mut current = 0i32;
-    let mut peak = 0i32;
-    for (_, step) in edges {
-        current += step;
-        peak = peak.max(current);
-    }
-    u32::try_from(peak).unwrap_or(0)
+    edges
 }
 
 /// Returns the parts of `[start, end)` covered by at least `level` of `intervals`.
@@ -87,16 +96,7 @@ pub(crate) fn covered_at_least(
     level: u32,
     intervals: impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
 ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-    let mut edges: Vec<(DateTime<Utc>, i32)> = Vec::new();
-    for (from, to) in intervals {
-        let from = from.max(start);
-        let to = to.min(end);
-        if from < to {
-            edges.push((from, 1));
-            edges.push((to, -1));
-        }
-    }
-    edges.sort_unstable();
+    let edges = sorted_edges(start, end, intervals);
     let level = i32::try_from(level).unwrap_or(i32::MAX);
     let mut covered = Vec::new();
     let mut current = 0i32;
