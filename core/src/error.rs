@@ -47,6 +47,12 @@ pub enum Entity {
     VoucherApplication,
     /// Service paid with innovation vouchers (用券服务).
     ServiceUse,
+    /// Recurring booking (周期预约).
+    BookingSeries,
+    /// Waitlist entry (候补).
+    WaitlistEntry,
+    /// Instrument blackout (停机时段).
+    Blackout,
     /// Any other record.
     Record,
 }
@@ -71,6 +77,9 @@ impl Entity {
             Entity::LedgerEntry => ("资金台账记录", "ledger entry"),
             Entity::VoucherApplication => ("创新券申请", "voucher application"),
             Entity::ServiceUse => ("用券服务", "voucher-paid service"),
+            Entity::BookingSeries => ("周期预约", "recurring booking"),
+            Entity::WaitlistEntry => ("候补", "waitlist entry"),
+            Entity::Blackout => ("停机时段", "blackout"),
             Entity::Record => ("记录", "record"),
         };
         match lang {

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::Actor;
 use crate::fund::FundChange;
 use crate::enterprise::EnterpriseChange;
+use crate::booking::BookingChange;
 use crate::registry::RegistryChange;
 use crate::subsidy::SubsidyChange;
 use crate::usage::UsageChange;
@@ -38,6 +39,8 @@ pub enum Change {
     Enterprise(EnterpriseChange),
     /// Innovation-voucher schemes, pools, applications and vouchers.
     Voucher(VoucherChange),
+    /// Booking policies, bookings and the working-day calendar.
+    Booking(BookingChange),
 }
 
 /// One recorded state change.

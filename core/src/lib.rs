@@ -61,6 +61,8 @@
 pub mod access;
 pub mod credit_code;
 pub mod enterprise;
+pub mod booking;
+pub mod calendar;
 pub mod error;
 pub mod fund;
 pub mod ids;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
 use crate::enterprise::EnterpriseBook;
+use crate::booking::BookingBook;
 use crate::error::{Error, Result};
 use crate::fund::FundBook;
 use crate::ids::{InstrumentId, UnitId};
@@ -61,6 +62,8 @@ pub struct Network {
     pub(crate) enterprises: EnterpriseBook,
     #[serde(default)]
     pub(crate) vouchers: VoucherBook,
+    #[serde(default)]
+    booking: BookingBook,
 }
 
 impl Network {
@@ -131,6 +134,7 @@ impl Network {
                 &voucher::Context { registry: &self.registry, enterprises: &self.enterprises },
                 change,
             ),
+            Change::Booking(change) => self.booking.apply(&self.registry, at, actor, change),
         }
     }
 
@@ -147,6 +151,11 @@ impl Network {
     /// Returns the usage reports.
     pub fn usage(&self) -> &UsageBook {
         &self.usage
+    }
+
+    /// Returns the booking state: calendar, policies, bookings and service records.
+    pub fn booking(&self) -> &BookingBook {
+        &self.booking
     }
 
     /// Counts published instruments and sums their original values by band.

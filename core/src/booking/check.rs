@@ -1,0 +1,435 @@
+//! The one check that every path creating or moving a booking runs.
+
+use chrono::{DateTime, Duration, Timelike, Utc};
+use rust_decimal::Decimal;
+
+use crate::booking::occupancy::peak_overlap;
+use crate::booking::policy::{self, BlackoutTime, BookingPolicy, DAY_MINUTES, QuotaLimit, QuotaScope};
+use crate::booking::record::BookingId;
+use crate::booking::{BookingBook, InstrumentBooking};
+use crate::calendar::Zone;
+use crate::error::{Error, Result};
+use crate::ids::UnitId;
+use crate::lang::Text;
+
+/// One occurrence of a blackout: its start, its end and the blackout.
+pub(crate) type BlackoutInterval<'a> = (DateTime<Utc>, DateTime<Utc>, &'a policy::Blackout);
+
+/// Years an instant given to the booking engine may fall in. Keeping
+/// instants far from the ends of the `DateTime` range lets the engine add
+/// buffers, notice and deadlines without overflow.
+const INSTANT_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// Checks that an instant given by the caller lies in 1900–2199.
+pub(crate) fn check_instant(field: &str, instant: DateTime<Utc>) -> Result<()> {
+    if INSTANT_YEARS.contains(&chrono::Datelike::year(&instant)) {
+        return Ok(());
+    }
+    Err(Error::invalid_value(
+        field,
+        instant,
+        Text::new("1900 至 2199 年之间的时刻", "an instant in the years 1900 to 2199"),
+    ))
+}
+
+/// Maximum booking length under any policy: 366 days.
+const MAX_BOOKING_MINUTES: i64 = 366 * DAY_MINUTES as i64;
+
+/// A slot to check, with who wants it and what to leave out of the counts.
+pub(crate) struct SlotCheck<'a> {
+    pub(crate) instrument: u32,
+    pub(crate) start: DateTime<Utc>,
+    pub(crate) end: DateTime<Utc>,
+    pub(crate) people: u16,
+    pub(crate) actor: &'a str,
+    pub(crate) unit: Option<&'a UnitId>,
+    /// Check the create notice against `now`.
+    pub(crate) check_notice: bool,
+    /// Check quotas; off when re-checking a booking already counted.
+    pub(crate) check_quota: bool,
+    /// Check the station count; off when joining a waitlist.
+    pub(crate) check_stations: bool,
+    /// Bookings replaced by this one, left out of station and quota counts.
+    pub(crate) exclude: &'a [BookingId],
+    /// Other slots of the same request, counted for quotas.
+    pub(crate) tentative: &'a [(DateTime<Utc>, DateTime<Utc>)],
+}
+
+impl BookingBook {
+    /// Returns the policy version governing bookings that start at `start`.
+    pub(crate) fn policy_at(&self, instrument: u32, start: DateTime<Utc>) -> Result<&BookingPolicy> {
+        let data = self.instrument_at(instrument)?;
+        let position = data.policies.partition_point(|version| version.effective_from <= start);
+        match position.checked_sub(1).and_then(|i| data.policies.get(i)) {
+            Some(version) => Ok(&version.policy),
+            None => Err(Error::rule(
+                "booking.no_policy",
+                Text::new(
+                    format!("仪器 {} 在 {start} 没有生效的预约规则；请仪器所属单位先设置预约规则", data.id),
+                    format!("instrument {} has no booking policy in force at {start}; its unit must set one first", data.id),
+                ),
+            )),
+        }
+    }
+
+    /// Runs every check on a slot and returns the policy that governs it.
+    ///
+    /// # Errors
+    ///
+    /// The first failed check as `booking.*` [`Error::RuleViolation`], or
+    /// the calendar's `calendar.year_not_loaded`.
+    pub(crate) fn check_slot(&self, check: &SlotCheck<'_>, now: DateTime<Utc>) -> Result<&BookingPolicy> {
+        let data = self.instrument_at(check.instrument)?;
+        let policy = self.policy_at(check.instrument, check.start)?;
+        let zone = data.profile.zone;
+
+        check_people(policy, check.people)?;
+        check_duration(policy, check.start, check.end)?;
+        check_grid(policy, zone, check.start, check.end)?;
+        if check.check_notice {
+            check_notice(policy, zone, check.start, now)?;
+        }
+        self.check_open(data, policy, check.start, check.end)?;
+        self.check_blackouts(data, policy, check.start, check.end)?;
+        check_training(data, policy, check.actor, zone, check.start)?;
+        if check.check_quota {
+            self.check_quotas(check, policy, zone, now)?;
+        }
+        if check.check_stations {
+            self.check_stations(check, policy, now)?;
+        }
+        Ok(policy)
+    }
+
+    /// Checks that `[start, end)` lies inside the opening hours.
+    pub(crate) fn check_open(
+        &self,
+        data: &InstrumentBooking,
+        policy: &BookingPolicy,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<()> {
+        let zone = data.profile.zone;
+        let mut covered_to = start;
+        let mut date = zone.local_date(start);
+        let last = zone.local_date(end - Duration::seconds(1));
+        while date <= last && covered_to < end {
+            for span in policy::day_spans(policy, date, &self.data.calendar)? {
+                let (from, to) = span_instants(zone, date, span.start.minutes(), span.end.minutes())?;
+                if from <= covered_to && to > covered_to {
+                    covered_to = to;
+                }
+            }
+            date = match date.succ_opt() {
+                Some(next) => next,
+                None => break,
+            };
+        }
+        if covered_to >= end {
+            return Ok(());
+        }
+        let kind = self.data.calendar.day_kind(zone.local_date(covered_to), policy.missing_year)?;
+        let (day_zh, day_en) = match &kind {
+            crate::calendar::DayKind::Holiday { name } => (format!("（{name}假期）"), format!(" ({name} holiday)")),
+            _ => (String::new(), String::new()),
+        };
+        Err(Error::rule(
+            "booking.closed",
+            Text::new(
+                format!("{} 起不在开放时间内{day_zh}；请在开放时间内预约", zone.local(covered_to)),
+                format!("{} is outside the opening hours{day_en}; book within them", zone.local(covered_to)),
+            ),
+        ))
+    }
+
+    /// Checks that `[start, end)` overlaps no blackout.
+    pub(crate) fn check_blackouts(
+        &self,
+        data: &InstrumentBooking,
+        policy: &BookingPolicy,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<()> {
+        for (from, to, blackout) in self.blackout_intervals(data, policy, start, end)? {
+            if from < end && to > start {
+                let zone = data.profile.zone;
+                return Err(Error::rule(
+                    "booking.blackout",
+                    Text::new(
+                        format!("{} 至 {} 停机：{}；请另选时间", zone.local(from), zone.local(to), blackout.reason),
+                        format!("the instrument is unavailable from {} to {}: {}; choose another time", zone.local(from), zone.local(to), blackout.reason),
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Lists the blackout intervals that touch `[start, end)`.
+    pub(crate) fn blackout_intervals<'a>(
+        &self,
+        data: &'a InstrumentBooking,
+        policy: &BookingPolicy,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<BlackoutInterval<'a>>> {
+        let zone = data.profile.zone;
+        let mut intervals = Vec::new();
+        for blackout in &data.blackouts {
+            match &blackout.when {
+                BlackoutTime::Once { start: from, end: to } => {
+                    if *from < end && *to > start {
+                        intervals.push((*from, *to, blackout));
+                    }
+                }
+                BlackoutTime::Recurring { first_date, span, recurrence } => {
+                    let mut date = zone.local_date(start);
+                    let last = zone.local_date(end);
+                    while date <= last {
+                        if recurrence.occurs_on(*first_date, date, &self.data.calendar, policy.missing_year)? {
+                            let (from, to) = span_instants(zone, date, span.start.minutes(), span.end.minutes())?;
+                            if from < end && to > start {
+                                intervals.push((from, to, blackout));
+                            }
+                        }
+                        date = match date.succ_opt() {
+                            Some(next) => next,
+                            None => break,
+                        };
+                    }
+                }
+            }
+        }
+        Ok(intervals)
+    }
+
+    fn check_quotas(&self, check: &SlotCheck<'_>, policy: &BookingPolicy, zone: Zone, now: DateTime<Utc>) -> Result<()> {
+        for quota in &policy.quotas {
+            let date = zone.local_date(check.start);
+            let Some((first, next)) = quota.period.bounds(date) else { continue };
+            let (from, to) = (zone.start_of_day(first)?, zone.start_of_day(next)?);
+
+            let parties = self.quota_parties(quota.scope, check.actor, check.unit);
+            let mut count: u32 = 1;
+            let mut minutes: i64 = (check.end - check.start).num_minutes();
+            for (start, end) in check.tentative {
+                if *start >= from && *start < to {
+                    count += 1;
+                    minutes += (*end - *start).num_minutes();
+                }
+            }
+            let by_party = self.index.by_party.get(check.instrument as usize);
+            for &party in parties {
+                let Some(by_party) = by_party else { break };
+                let range = by_party.range((party, from, BookingId(0))..).take_while(|(p, start, _)| *p == party && *start < to);
+                for (_, _, id) in range {
+                    if check.exclude.contains(id) {
+                        continue;
+                    }
+                    let Ok(booking) = self.stored(*id) else { continue };
+                    if booking.state_at(now).counts_for_quota() {
+                        count += 1;
+                        minutes += booking.minutes();
+                    }
+                }
+            }
+
+            let (over, limit_zh, limit_en, used_zh, used_en) = match quota.limit {
+                QuotaLimit::Bookings(max) => (
+                    count > max,
+                    format!("{max} 次"),
+                    format!("{max} bookings"),
+                    format!("{count} 次"),
+                    format!("{count} bookings"),
+                ),
+                QuotaLimit::Hours(max) => {
+                    let hours = Decimal::from(minutes) / Decimal::from(60);
+                    (hours > max, format!("{max} 小时"), format!("{max} hours"), format!("{} 小时", hours.normalize()), format!("{} hours", hours.normalize()))
+                }
+            };
+            if over {
+                let period = quota.period.label();
+                let (who_zh, who_en) = match quota.scope {
+                    QuotaScope::User => ("每位用户", "each user"),
+                    QuotaScope::Unit => ("每个单位", "each unit"),
+                };
+                return Err(Error::rule(
+                    "booking.quota",
+                    Text::new(
+                        format!("{who_zh}{}最多预约 {limit_zh}（含待审核），本次预约后将达 {used_zh}（{first} 起的周期）", period.zh, ),
+                        format!("{who_en} may book at most {limit_en} {} (pending requests count); this booking would make {used_en} in the period from {first}", period.en),
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn quota_parties(&self, scope: QuotaScope, actor: &str, unit: Option<&UnitId>) -> &[u32] {
+        let parties = match (scope, unit) {
+            (QuotaScope::Unit, Some(unit)) => self.index.unit_parties.get(unit),
+            _ => self.index.actors.get(actor),
+        };
+        parties.map_or(&[], Vec::as_slice)
+    }
+
+    fn check_stations(&self, check: &SlotCheck<'_>, policy: &BookingPolicy, now: DateTime<Utc>) -> Result<()> {
+        let before = Duration::minutes(i64::from(policy.buffer_before_minutes));
+        let after = Duration::minutes(i64::from(policy.buffer_after_minutes));
+        let (from, to) = (check.start - before, check.end + after);
+        let Some(occupancy) = self.index.occupancy.get(check.instrument as usize) else { return Ok(()) };
+
+        let others = occupancy
+            .overlapping(from, to)
+            .filter(|(id, _, _)| !check.exclude.contains(id))
+            .filter(|(id, _, _)| self.stored(*id).is_ok_and(|b| b.holds_slot_at(now)))
+            .map(|(_, start, end)| (start, end));
+        let peak = peak_overlap(from, to, others);
+        if peak < policy.stations {
+            return Ok(());
+        }
+        let zone = self.instrument_at(check.instrument)?.profile.zone;
+        Err(Error::rule(
+            "booking.conflict",
+            Text::new(
+                format!(
+                    "{} 至 {} 已约满（{} 个工位，含前后各 {}/{} 分钟缓冲）；请另选时间或加入候补",
+                    zone.local(check.start),
+                    zone.local(check.end),
+                    policy.stations,
+                    policy.buffer_before_minutes,
+                    policy.buffer_after_minutes
+                ),
+                format!(
+                    "{} to {} is fully booked ({} stations, buffers of {}/{} minutes before/after included); choose another time or join the waitlist",
+                    zone.local(check.start),
+                    zone.local(check.end),
+                    policy.stations,
+                    policy.buffer_before_minutes,
+                    policy.buffer_after_minutes
+                ),
+            ),
+        ))
+    }
+}
+
+/// Returns the instants of minutes `from`..`to` of `date` in `zone`; minute 1440 is the next midnight.
+pub(crate) fn span_instants(zone: Zone, date: chrono::NaiveDate, from: u32, to: u32) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+    let at = |minute: u32| -> Result<DateTime<Utc>> {
+        if minute >= DAY_MINUTES {
+            let next = date.succ_opt().ok_or_else(|| Error::overflow("date after the opening span"))?;
+            return zone.start_of_day(next);
+        }
+        let time = chrono::NaiveTime::from_hms_opt(minute / 60, minute % 60, 0)
+            .ok_or_else(|| Error::overflow("time of the opening span"))?;
+        zone.to_utc(date.and_time(time))
+    };
+    Ok((at(from)?, at(to)?))
+}
+
+fn check_people(policy: &BookingPolicy, people: u16) -> Result<()> {
+    if people == 0 || u32::from(people) > policy.max_people {
+        return Err(Error::rule(
+            "booking.people",
+            Text::new(
+                format!("每次预约 1 至 {} 人，申请了 {people} 人", policy.max_people),
+                format!("a booking is for 1 to {} people; {people} were requested", policy.max_people),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_duration(policy: &BookingPolicy, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<()> {
+    if end <= start {
+        return Err(Error::invalid_value(
+            "end",
+            end,
+            Text::new(format!("晚于开始时刻 {start}"), format!("an instant after the start {start}")),
+        ));
+    }
+    let minutes = (end - start).num_minutes();
+    let max = policy.max_duration_minutes.map_or(MAX_BOOKING_MINUTES, i64::from).min(MAX_BOOKING_MINUTES);
+    if minutes < i64::from(policy.min_duration_minutes) {
+        return Err(Error::rule(
+            "booking.min_duration",
+            Text::new(
+                format!("预约时长 {minutes} 分钟，短于最短 {} 分钟", policy.min_duration_minutes),
+                format!("the booking lasts {minutes} minutes, less than the minimum of {}", policy.min_duration_minutes),
+            ),
+        ));
+    }
+    if minutes > max {
+        return Err(Error::rule(
+            "booking.max_duration",
+            Text::new(
+                format!("预约时长 {minutes} 分钟，超过最长 {max} 分钟"),
+                format!("the booking lasts {minutes} minutes, more than the maximum of {max}"),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_grid(policy: &BookingPolicy, zone: Zone, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<()> {
+    for (field, instant) in [("start", start), ("end", end)] {
+        let local = zone.local(instant).local;
+        let minute = local.hour() * 60 + local.minute();
+        let aligned = local.second() == 0 && local.nanosecond() == 0 && minute.is_multiple_of(policy.slot_minutes);
+        if !aligned {
+            return Err(Error::rule(
+                "booking.slot_grid",
+                Text::new(
+                    format!("{field} {} 不在 {} 分钟的时段网格上；请取整到 {} 分钟", zone.local(instant), policy.slot_minutes, policy.slot_minutes),
+                    format!("{field} {} is not on the {}-minute slot grid; round it to {} minutes", zone.local(instant), policy.slot_minutes, policy.slot_minutes),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the create notice: the start must be between the minimum and the maximum notice after `now`.
+pub(crate) fn check_notice(policy: &BookingPolicy, zone: Zone, start: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+    let lead = (start - now).num_minutes();
+    let notice = policy.create_notice;
+    if lead < i64::from(notice.min_minutes) {
+        return Err(Error::rule(
+            "booking.min_notice",
+            Text::new(
+                format!("须至少提前 {} 分钟预约；{} 开始的时段只剩 {lead} 分钟", notice.min_minutes, zone.local(start)),
+                format!("bookings need at least {} minutes' notice; the slot at {} is {lead} minutes away", notice.min_minutes, zone.local(start)),
+            ),
+        ));
+    }
+    if let Some(max) = notice.max_minutes
+        && lead > i64::from(max)
+    {
+        return Err(Error::rule(
+            "booking.max_notice",
+            Text::new(
+                format!("最多提前 {max} 分钟预约；{} 开始的时段还有 {lead} 分钟", zone.local(start)),
+                format!("bookings open at most {max} minutes ahead; the slot at {} is {lead} minutes away", zone.local(start)),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_training(data: &InstrumentBooking, policy: &BookingPolicy, actor: &str, zone: Zone, start: DateTime<Utc>) -> Result<()> {
+    if !policy.qualification_required {
+        return Ok(());
+    }
+    let date = zone.local_date(start);
+    let valid = data.trained.get(actor).is_some_and(|record| record.valid_until.is_none_or(|until| date <= until));
+    if valid {
+        return Ok(());
+    }
+    Err(Error::rule(
+        "booking.qualification",
+        Text::new(
+            format!("用户 {actor} 没有仪器 {} 在 {date} 有效的培训记录；请先参加上机培训", data.id),
+            format!("user {actor} has no training record for instrument {} valid on {date}; complete the training first", data.id),
+        ),
+    ))
+}

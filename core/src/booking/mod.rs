@@ -1,0 +1,883 @@
+//! Online booking of instrument time and sample tests (网上预约).
+//!
+//! Each instrument has a booking profile (zone and test items) and a
+//! versioned [`BookingPolicy`]. Users request slots, recurring series and
+//! sample tests; the owning unit confirms or rejects each request within a
+//! number of working days, or it expires. Confirmed bookings are checked in
+//! and completed, and completion writes a [`ServiceRecord`]. Cancelled,
+//! rejected, expired and no-show bookings free their slot, which is offered
+//! to the earliest fitting waitlist entry.
+//!
+//! Every path that creates or moves a booking runs the same check: policy
+//! in force, people, duration, slot grid, notice, opening hours with the
+//! official calendar, blackouts, training, quotas, then the station count
+//! with buffers. A booking's blocked interval is its slot widened by its
+//! buffers; at no instant may more blocked intervals overlap than the
+//! instrument has stations. Intervals are half-open, so back-to-back
+//! bookings without buffers fit.
+//!
+//! Deadlines pass without an event: a request, offer or confirmed booking
+//! whose deadline is before `now` is treated as expired, lapsed or no-show
+//! by every check and query. [`BookingChange::Sweep`] records those
+//! transitions and offers the freed slots.
+
+mod api;
+mod check;
+mod lifecycle;
+mod occupancy;
+pub mod policy;
+pub mod quote;
+pub mod record;
+pub mod search;
+mod series;
+pub mod service;
+mod view;
+mod waitlist;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::access::{self, Actor};
+use crate::calendar::{Calendar, Zone};
+use crate::error::{Entity, Error, Result};
+use crate::ids::{InstrumentId, UnitId};
+use crate::lang::Text;
+use crate::registry::{Registry, SharingMode};
+
+pub use policy::{
+    Blackout, BlackoutKind, BlackoutTime, BookingPolicy, ClockTime, DailySpan, FeeBasis, FeeRate, Frequency, Notice,
+    OpeningHours, PolicyVersion, Quota, QuotaLimit, QuotaPeriod, QuotaScope, Recurrence, UserType, WeekdayName,
+};
+pub use api::BookingReceipt;
+pub use quote::Quote;
+pub use record::{
+    BookingId, BookingKind, BookingState, BookingView, Completion, Series, SeriesId, ServiceMode, SkippedOccurrence,
+    WaitlistEntry, WaitlistId, WaitlistState,
+};
+pub use search::{AvailabilityQuery, FreeSlot, InstrumentAvailability};
+pub use service::{ServiceRecord, ServiceTotals};
+
+use occupancy::Occupancy;
+use record::{Booking, Party};
+
+/// An instrument's booking profile (预约信息): its zone and test items.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct BookingProfile {
+    /// Zone of opening hours and recurrences; Asia/Shanghai by default.
+    #[serde(default)]
+    pub zone: Zone,
+    /// Test items (检测项目) the instrument offers, such as `X射线衍射物相分析`.
+    #[serde(default)]
+    pub test_items: Vec<String>,
+}
+
+impl BookingProfile {
+    /// Checks the profile.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Missing`] for an empty test item, [`Error::TooLong`] for one
+    /// over 100 characters, [`Error::InvalidValue`] for a duplicate.
+    pub fn validate(&self) -> Result<()> {
+        for (i, item) in self.test_items.iter().enumerate() {
+            if item.trim().is_empty() {
+                return Err(Error::Missing { field: "test_items".to_owned() });
+            }
+            let chars = item.chars().count();
+            if chars > 100 {
+                return Err(Error::TooLong { field: "test_items".to_owned(), max_chars: 100, actual_chars: chars });
+            }
+            if self.test_items[..i].contains(item) {
+                return Err(Error::invalid_value(
+                    "test_items",
+                    item,
+                    Text::new("不重复的检测项目名称", "test item names without duplicates"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A training record (培训记录) that qualifies a user for an instrument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TrainingRecord {
+    /// When it was granted.
+    pub granted_at: DateTime<Utc>,
+    /// Last local date it is valid on; `None` for no end.
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// Booking data of one instrument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct InstrumentBooking {
+    pub(crate) id: InstrumentId,
+    pub(crate) profile: BookingProfile,
+    pub(crate) policies: Vec<PolicyVersion>,
+    pub(crate) blackouts: Vec<Blackout>,
+    pub(crate) trained: BTreeMap<String, TrainingRecord>,
+}
+
+/// A request for one slot (机时预约申请).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SlotRequest {
+    /// The instrument.
+    pub instrument: InstrumentId,
+    /// Start.
+    pub start: DateTime<Utc>,
+    /// End (exclusive).
+    pub end: DateTime<Utc>,
+    /// People who will come, at least 1.
+    #[serde(default = "one_person")]
+    pub people: u16,
+    /// Purpose (用途), at most 500 characters.
+    #[serde(default)]
+    pub purpose: String,
+    /// Innovation voucher number, if the user pays with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher: Option<String>,
+}
+
+fn one_person() -> u16 {
+    1
+}
+
+/// Handling of the dates of a recurring request that fail a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnConflict {
+    /// Book nothing and name the first failing date (the default).
+    #[default]
+    Reject,
+    /// Book the other dates and report each skipped date with its reason.
+    Skip,
+}
+
+/// A request for a recurring booking (周期预约申请).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SeriesRequest {
+    /// The instrument.
+    pub instrument: InstrumentId,
+    /// Start of the first occurrence; later ones start at the same local
+    /// time in the instrument's zone.
+    pub first_start: DateTime<Utc>,
+    /// Length of each occurrence in minutes.
+    pub duration_minutes: u32,
+    /// Which dates.
+    pub recurrence: Recurrence,
+    /// Handling of failing dates.
+    #[serde(default)]
+    pub on_conflict: OnConflict,
+    /// People per occurrence.
+    #[serde(default = "one_person")]
+    pub people: u16,
+    /// Purpose.
+    #[serde(default)]
+    pub purpose: String,
+    /// Innovation voucher number, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher: Option<String>,
+}
+
+/// A request for staff to test samples, without a slot (送样检测申请).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SampleRequest {
+    /// The instrument.
+    pub instrument: InstrumentId,
+    /// Test item; must be one the instrument lists, if it lists any.
+    pub test_item: String,
+    /// Number of samples, 1 to 100,000.
+    pub samples: u32,
+    /// Purpose.
+    #[serde(default)]
+    pub purpose: String,
+    /// Innovation voucher number, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher: Option<String>,
+}
+
+/// A change to the future occurrences of a series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SeriesEdit {
+    /// New local start time in the instrument's zone.
+    pub start_time: ClockTime,
+    /// New length in minutes.
+    pub duration_minutes: u32,
+}
+
+/// A change to bookings, as recorded in the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BookingChange {
+    /// The office loads one year's holiday file into the calendar.
+    LoadCalendarYear {
+        /// The file's JSON text.
+        data: String,
+    },
+    /// The owner sets an instrument's zone and test items.
+    SetProfile {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The profile.
+        profile: BookingProfile,
+    },
+    /// The owner sets a policy version, replacing one with the same start.
+    SetPolicy {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// First booking start it governs.
+        effective_from: DateTime<Utc>,
+        /// The rules, boxed because they are much larger than the other changes.
+        policy: Box<BookingPolicy>,
+    },
+    /// The owner adds a blackout.
+    AddBlackout {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The blackout.
+        blackout: Blackout,
+    },
+    /// The owner removes a blackout.
+    RemoveBlackout {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// Its id.
+        blackout: String,
+    },
+    /// The owner records that a user was trained on the instrument.
+    GrantTraining {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The user's account id.
+        user: String,
+        /// Last valid date, if limited.
+        valid_until: Option<NaiveDate>,
+    },
+    /// The owner withdraws a training record.
+    RevokeTraining {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The user's account id.
+        user: String,
+    },
+    /// A user requests one slot.
+    RequestSlot {
+        /// The request.
+        request: SlotRequest,
+    },
+    /// A user requests a recurring booking.
+    RequestSeries {
+        /// The request.
+        request: SeriesRequest,
+    },
+    /// A user requests a sample test.
+    RequestSamples {
+        /// The request.
+        request: SampleRequest,
+    },
+    /// The owner confirms a request.
+    Confirm {
+        /// The booking.
+        booking: BookingId,
+    },
+    /// The owner rejects a request with a reason.
+    Reject {
+        /// The booking.
+        booking: BookingId,
+        /// Why.
+        reason: String,
+    },
+    /// The user cancels before the cutoff, or the owner cancels with a reason.
+    Cancel {
+        /// The booking.
+        booking: BookingId,
+        /// Why; required from the owner.
+        reason: Option<String>,
+    },
+    /// The user or the owner moves, shortens or extends a booking.
+    Reschedule {
+        /// The booking.
+        booking: BookingId,
+        /// New start; a started booking keeps its start.
+        start: DateTime<Utc>,
+        /// New end.
+        end: DateTime<Utc>,
+    },
+    /// The user or the owner changes the time of a series' future occurrences.
+    EditSeries {
+        /// The series.
+        series: SeriesId,
+        /// The new time.
+        edit: SeriesEdit,
+    },
+    /// The user or the owner cancels a series' future occurrences.
+    CancelSeries {
+        /// The series.
+        series: SeriesId,
+        /// Why; required from the owner.
+        reason: Option<String>,
+    },
+    /// The user or the owner checks the user in.
+    CheckIn {
+        /// The booking.
+        booking: BookingId,
+    },
+    /// The owner completes a booking and records the usage.
+    Complete {
+        /// The booking.
+        booking: BookingId,
+        /// The hours, samples, service mode and amount to record.
+        completion: Completion,
+    },
+    /// A user joins the waitlist for a slot.
+    JoinWaitlist {
+        /// The wanted slot.
+        request: SlotRequest,
+    },
+    /// The user takes a waitlist offer.
+    AcceptOffer {
+        /// The offered booking.
+        booking: BookingId,
+    },
+    /// The user turns down a waitlist offer.
+    DeclineOffer {
+        /// The offered booking.
+        booking: BookingId,
+    },
+    /// The user leaves the waitlist.
+    LeaveWaitlist {
+        /// The entry.
+        entry: WaitlistId,
+    },
+    /// Records every deadline passed by `now` and offers the freed slots.
+    Sweep {
+        /// Only this instrument; `None` for all, which needs office staff.
+        instrument: Option<InstrumentId>,
+    },
+}
+
+impl BookingChange {
+    /// Lists the instants the change carries, with their field names.
+    fn instants(&self) -> Vec<(&'static str, DateTime<Utc>)> {
+        match self {
+            BookingChange::SetPolicy { effective_from, .. } => vec![("effective_from", *effective_from)],
+            BookingChange::AddBlackout { blackout, .. } => match &blackout.when {
+                BlackoutTime::Once { start, end } => vec![("when.start", *start), ("when.end", *end)],
+                BlackoutTime::Recurring { .. } => Vec::new(),
+            },
+            BookingChange::RequestSlot { request } | BookingChange::JoinWaitlist { request } => {
+                vec![("start", request.start), ("end", request.end)]
+            }
+            BookingChange::RequestSeries { request } => vec![("first_start", request.first_start)],
+            BookingChange::Reschedule { start, end, .. } => vec![("start", *start), ("end", *end)],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The stored booking data; the indexes are rebuilt from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct BookingData {
+    pub(crate) calendar: Calendar,
+    pub(crate) instruments: Vec<InstrumentBooking>,
+    pub(crate) parties: Vec<Party>,
+    pub(crate) bookings: Vec<Booking>,
+    pub(crate) series: Vec<Series>,
+    pub(crate) waitlist: Vec<WaitlistEntry>,
+    pub(crate) service_records: Vec<ServiceRecord>,
+}
+
+impl Default for BookingData {
+    fn default() -> BookingData {
+        BookingData {
+            // The compiled files are parsed by a unit test, so the empty
+            // fallback is never taken by a tested build.
+            calendar: Calendar::official().unwrap_or_default(),
+            instruments: Vec::new(),
+            parties: Vec::new(),
+            bookings: Vec::new(),
+            series: Vec::new(),
+            waitlist: Vec::new(),
+            service_records: Vec::new(),
+        }
+    }
+}
+
+/// Lookup structures derived from [`BookingData`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Indexes {
+    pub(crate) instruments: BTreeMap<InstrumentId, u32>,
+    pub(crate) actors: BTreeMap<String, Vec<u32>>,
+    pub(crate) unit_parties: BTreeMap<UnitId, Vec<u32>>,
+    pub(crate) occupancy: Vec<Occupancy>,
+    /// Per instrument: (party, start, booking) of the slot bookings that count or may
+    /// come to count for quotas.
+    pub(crate) by_party: Vec<BTreeSet<(u32, DateTime<Utc>, BookingId)>>,
+}
+
+impl PartialEq for Indexes {
+    /// Indexes are derived from the data, so two books with equal data are equal.
+    fn eq(&self, _other: &Indexes) -> bool {
+        true
+    }
+}
+
+impl Eq for Indexes {}
+
+/// All booking state of a network.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "BookingData")]
+pub struct BookingBook {
+    #[serde(flatten)]
+    pub(crate) data: BookingData,
+    #[serde(skip)]
+    pub(crate) index: Indexes,
+}
+
+impl From<BookingData> for BookingBook {
+    fn from(data: BookingData) -> BookingBook {
+        let mut book = BookingBook { data, index: Indexes::default() };
+        book.rebuild_indexes();
+        book
+    }
+}
+
+impl JsonSchema for BookingBook {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BookingBook".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        BookingData::json_schema(generator)
+    }
+}
+
+impl BookingBook {
+    fn rebuild_indexes(&mut self) {
+        let mut index = Indexes::default();
+        for (i, instrument) in self.data.instruments.iter().enumerate() {
+            index.instruments.insert(instrument.id.clone(), i as u32);
+            index.occupancy.push(Occupancy::default());
+            index.by_party.push(BTreeSet::new());
+        }
+        for (i, party) in self.data.parties.iter().enumerate() {
+            index.actors.entry(party.actor.clone()).or_default().push(i as u32);
+            if let Some(unit) = &party.unit {
+                index.unit_parties.entry(unit.clone()).or_default().push(i as u32);
+            }
+        }
+        self.index = index;
+        for i in 0..self.data.bookings.len() {
+            self.index_booking(BookingId(i as u64 + 1));
+        }
+    }
+
+    /// Returns the working-day calendar in use.
+    pub fn calendar(&self) -> &Calendar {
+        &self.data.calendar
+    }
+
+    /// Returns the id the next booking will get.
+    pub fn next_booking_id(&self) -> BookingId {
+        BookingId(self.data.bookings.len() as u64 + 1)
+    }
+
+    /// Returns the id the next series will get.
+    pub fn next_series_id(&self) -> SeriesId {
+        SeriesId(self.data.series.len() as u64 + 1)
+    }
+
+    /// Returns the id the next waitlist entry will get.
+    pub fn next_waitlist_id(&self) -> WaitlistId {
+        WaitlistId(self.data.waitlist.len() as u64 + 1)
+    }
+
+    /// Returns the number of bookings stored, in every state.
+    pub fn booking_count(&self) -> usize {
+        self.data.bookings.len()
+    }
+
+    /// Returns the profile of `instrument`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] if the instrument has no booking data.
+    pub fn profile(&self, instrument: &InstrumentId) -> Result<&BookingProfile> {
+        Ok(&self.instrument(instrument)?.1.profile)
+    }
+
+    /// Returns the policy versions of `instrument`, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] if the instrument has no booking data.
+    pub fn policies(&self, instrument: &InstrumentId) -> Result<&[PolicyVersion]> {
+        Ok(&self.instrument(instrument)?.1.policies)
+    }
+
+    /// Returns the blackouts of `instrument`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] if the instrument has no booking data.
+    pub fn blackouts(&self, instrument: &InstrumentId) -> Result<&[Blackout]> {
+        Ok(&self.instrument(instrument)?.1.blackouts)
+    }
+
+    /// Returns the training record of `user` on `instrument`, if any.
+    pub fn training(&self, instrument: &InstrumentId, user: &str) -> Option<&TrainingRecord> {
+        self.instrument(instrument).ok().and_then(|(_, data)| data.trained.get(user))
+    }
+
+    /// Iterates over the instruments with booking data, in the order they were added.
+    pub fn instruments(&self) -> impl Iterator<Item = &InstrumentId> {
+        self.data.instruments.iter().map(|i| &i.id)
+    }
+
+    /// Returns the series with `id`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown id.
+    pub fn series(&self, id: SeriesId) -> Result<&Series> {
+        series_index(id)
+            .and_then(|i| self.data.series.get(i))
+            .ok_or_else(|| Error::not_found(Entity::BookingSeries, id))
+    }
+
+    /// Returns the waitlist entry with `id`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown id.
+    pub fn waitlist_entry(&self, id: WaitlistId) -> Result<&WaitlistEntry> {
+        waitlist_index(id)
+            .and_then(|i| self.data.waitlist.get(i))
+            .ok_or_else(|| Error::not_found(Entity::WaitlistEntry, id))
+    }
+
+    /// Iterates over the waitlist entries of `instrument` in the order they joined.
+    pub fn waitlist<'a>(&'a self, instrument: &'a InstrumentId) -> impl Iterator<Item = &'a WaitlistEntry> + 'a {
+        self.data.waitlist.iter().filter(move |entry| &entry.instrument == instrument)
+    }
+
+    /// Returns the service records in the order bookings were completed.
+    pub fn service_records(&self) -> &[ServiceRecord] {
+        &self.data.service_records
+    }
+
+    pub(crate) fn instrument(&self, id: &InstrumentId) -> Result<(u32, &InstrumentBooking)> {
+        let slot = *self.index.instruments.get(id).ok_or_else(|| Error::not_found(Entity::Instrument, id))?;
+        let data = self.data.instruments.get(slot as usize).ok_or_else(|| Error::not_found(Entity::Instrument, id))?;
+        Ok((slot, data))
+    }
+
+    pub(crate) fn instrument_at(&self, slot: u32) -> Result<&InstrumentBooking> {
+        self.data
+            .instruments
+            .get(slot as usize)
+            .ok_or_else(|| Error::not_found(Entity::Instrument, slot))
+    }
+
+    pub(crate) fn stored(&self, id: BookingId) -> Result<&Booking> {
+        booking_index(id)
+            .and_then(|i| self.data.bookings.get(i))
+            .ok_or_else(|| Error::not_found(Entity::Booking, id))
+    }
+
+    pub(crate) fn stored_mut(&mut self, id: BookingId) -> Result<&mut Booking> {
+        booking_index(id)
+            .and_then(|i| self.data.bookings.get_mut(i))
+            .ok_or_else(|| Error::not_found(Entity::Booking, id))
+    }
+
+    pub(crate) fn party(&self, slot: u32) -> Option<&Party> {
+        self.data.parties.get(slot as usize)
+    }
+
+    /// Returns the party of `actor` with `unit` if it has booked before.
+    fn find_party_of(&self, actor: &str, unit: Option<&UnitId>) -> Option<u32> {
+        self.index
+            .actors
+            .get(actor)?
+            .iter()
+            .copied()
+            .find(|slot| self.party(*slot).is_some_and(|party| party.unit.as_ref() == unit))
+    }
+
+    pub(crate) fn intern_party(&mut self, actor: &Actor) -> u32 {
+        self.intern_party_of(&actor.id, actor.unit())
+    }
+
+    pub(crate) fn intern_party_of(&mut self, actor: &str, unit: Option<&UnitId>) -> u32 {
+        if let Some(slot) = self.find_party_of(actor, unit) {
+            return slot;
+        }
+        let slot = self.data.parties.len() as u32;
+        self.data.parties.push(Party { actor: actor.to_owned(), unit: unit.cloned() });
+        self.index.actors.entry(actor.to_owned()).or_default().push(slot);
+        if let Some(unit) = unit {
+            self.index.unit_parties.entry(unit.clone()).or_default().push(slot);
+        }
+        slot
+    }
+
+    /// Adds the booking to the occupancy and quota indexes where it belongs.
+    pub(crate) fn index_booking(&mut self, id: BookingId) {
+        let Ok(booking) = self.stored(id) else { return };
+        let slot = booking.instrument as usize;
+        let (indexed, is_sample, blocked, party, start) =
+            (booking.indexed(), booking.is_sample_request, booking.blocked(), booking.party, booking.start);
+        // Closed bookings never count again, so the quota index drops them.
+        let may_count = booking.state.counts_for_quota() || booking.state == BookingState::Offered;
+        if indexed && let Some(occupancy) = self.index.occupancy.get_mut(slot) {
+            occupancy.insert(id, blocked);
+        }
+        if !is_sample && may_count && let Some(by_party) = self.index.by_party.get_mut(slot) {
+            by_party.insert((party, start, id));
+        }
+    }
+
+    /// Removes the booking from the indexes; call before changing its times or state.
+    pub(crate) fn unindex_booking(&mut self, id: BookingId) {
+        let Ok(booking) = self.stored(id) else { return };
+        let slot = booking.instrument as usize;
+        let (blocked_start, party, start) = (booking.blocked().0, booking.party, booking.start);
+        if let Some(occupancy) = self.index.occupancy.get_mut(slot) {
+            occupancy.remove(id, blocked_start);
+        }
+        if let Some(by_party) = self.index.by_party.get_mut(slot) {
+            by_party.remove(&(party, start, id));
+        }
+    }
+
+    /// Returns the number of bookings in the occupancy index of `instrument`.
+    pub fn indexed_bookings(&self, instrument: &InstrumentId) -> usize {
+        self.instrument(instrument)
+            .ok()
+            .and_then(|(slot, _)| self.index.occupancy.get(slot as usize))
+            .map_or(0, Occupancy::len)
+    }
+
+    /// Checks and applies one change. Nothing changes if an error is returned.
+    pub(crate) fn apply(&mut self, registry: &Registry, at: DateTime<Utc>, actor: &Actor, change: &BookingChange) -> Result<()> {
+        check::check_instant("now", at)?;
+        for (field, instant) in change.instants() {
+            check::check_instant(field, instant)?;
+        }
+        match change {
+            BookingChange::LoadCalendarYear { data } => self.load_calendar_year(actor, data),
+            BookingChange::SetProfile { instrument, profile } => self.set_profile(registry, actor, instrument, profile),
+            BookingChange::SetPolicy { instrument, effective_from, policy } => {
+                self.set_policy(registry, actor, instrument, *effective_from, policy)
+            }
+            BookingChange::AddBlackout { instrument, blackout } => self.add_blackout(registry, actor, instrument, blackout),
+            BookingChange::RemoveBlackout { instrument, blackout } => {
+                self.remove_blackout(registry, actor, instrument, blackout)
+            }
+            BookingChange::GrantTraining { instrument, user, valid_until } => {
+                self.grant_training(registry, at, actor, instrument, user, *valid_until)
+            }
+            BookingChange::RevokeTraining { instrument, user } => self.revoke_training(registry, actor, instrument, user),
+            BookingChange::RequestSlot { request } => self.request_slot(registry, at, actor, request),
+            BookingChange::RequestSeries { request } => self.request_series(registry, at, actor, request),
+            BookingChange::RequestSamples { request } => self.request_samples(registry, at, actor, request),
+            BookingChange::Confirm { booking } => self.confirm(registry, at, actor, *booking),
+            BookingChange::Reject { booking, reason } => self.reject(registry, at, actor, *booking, reason),
+            BookingChange::Cancel { booking, reason } => self.cancel(registry, at, actor, *booking, reason.as_deref()),
+            BookingChange::Reschedule { booking, start, end } => {
+                self.reschedule(registry, at, actor, *booking, *start, *end)
+            }
+            BookingChange::EditSeries { series, edit } => self.edit_series(registry, at, actor, *series, edit),
+            BookingChange::CancelSeries { series, reason } => {
+                self.cancel_series(registry, at, actor, *series, reason.as_deref())
+            }
+            BookingChange::CheckIn { booking } => self.check_in(registry, at, actor, *booking),
+            BookingChange::Complete { booking, completion } => self.complete(registry, at, actor, *booking, completion),
+            BookingChange::JoinWaitlist { request } => self.join_waitlist(registry, at, actor, request),
+            BookingChange::AcceptOffer { booking } => self.accept_offer(registry, at, actor, *booking),
+            BookingChange::DeclineOffer { booking } => self.decline_offer(registry, at, actor, *booking),
+            BookingChange::LeaveWaitlist { entry } => self.leave_waitlist(registry, at, actor, *entry),
+            BookingChange::Sweep { instrument } => self.sweep(registry, at, actor, instrument.as_ref()),
+        }
+    }
+
+    fn load_calendar_year(&mut self, actor: &Actor, data: &str) -> Result<()> {
+        access::require_office(actor, "load_calendar_year")?;
+        let mut calendar = self.data.calendar.clone();
+        calendar.load_year(data.as_bytes())?;
+        self.data.calendar = calendar;
+        Ok(())
+    }
+
+    fn set_profile(&mut self, registry: &Registry, actor: &Actor, id: &InstrumentId, profile: &BookingProfile) -> Result<()> {
+        require_owner(registry, actor, id, "set_booking_profile")?;
+        profile.validate()?;
+        let slot = self.ensure_instrument(id);
+        if let Some(data) = self.data.instruments.get_mut(slot as usize) {
+            data.profile = profile.clone();
+        }
+        Ok(())
+    }
+
+    fn set_policy(
+        &mut self,
+        registry: &Registry,
+        actor: &Actor,
+        id: &InstrumentId,
+        effective_from: DateTime<Utc>,
+        policy: &BookingPolicy,
+    ) -> Result<()> {
+        require_owner(registry, actor, id, "set_booking_policy")?;
+        policy.validate()?;
+        let slot = self.ensure_instrument(id);
+        if let Some(data) = self.data.instruments.get_mut(slot as usize) {
+            data.policies.retain(|version| version.effective_from != effective_from);
+            let position = data.policies.partition_point(|version| version.effective_from < effective_from);
+            data.policies.insert(position, PolicyVersion { effective_from, policy: policy.clone() });
+        }
+        Ok(())
+    }
+
+    fn add_blackout(&mut self, registry: &Registry, actor: &Actor, id: &InstrumentId, blackout: &Blackout) -> Result<()> {
+        require_owner(registry, actor, id, "add_blackout")?;
+        blackout.validate()?;
+        if let Ok((_, data)) = self.instrument(id)
+            && data.blackouts.iter().any(|b| b.id == blackout.id)
+        {
+            return Err(Error::AlreadyExists { entity: Entity::Blackout, id: blackout.id.clone() });
+        }
+        let slot = self.ensure_instrument(id);
+        if let Some(data) = self.data.instruments.get_mut(slot as usize) {
+            data.blackouts.push(blackout.clone());
+        }
+        Ok(())
+    }
+
+    fn remove_blackout(&mut self, registry: &Registry, actor: &Actor, id: &InstrumentId, blackout: &str) -> Result<()> {
+        require_owner(registry, actor, id, "remove_blackout")?;
+        let (slot, data) = self.instrument(id)?;
+        if !data.blackouts.iter().any(|b| b.id == blackout) {
+            return Err(Error::not_found(Entity::Blackout, blackout));
+        }
+        if let Some(data) = self.data.instruments.get_mut(slot as usize) {
+            data.blackouts.retain(|b| b.id != blackout);
+        }
+        Ok(())
+    }
+
+    fn grant_training(
+        &mut self,
+        registry: &Registry,
+        at: DateTime<Utc>,
+        actor: &Actor,
+        id: &InstrumentId,
+        user: &str,
+        valid_until: Option<NaiveDate>,
+    ) -> Result<()> {
+        require_owner(registry, actor, id, "grant_training")?;
+        if user.trim().is_empty() {
+            return Err(Error::Missing { field: "user".to_owned() });
+        }
+        let slot = self.ensure_instrument(id);
+        if let Some(data) = self.data.instruments.get_mut(slot as usize) {
+            data.trained.insert(user.to_owned(), TrainingRecord { granted_at: at, valid_until });
+        }
+        Ok(())
+    }
+
+    fn revoke_training(&mut self, registry: &Registry, actor: &Actor, id: &InstrumentId, user: &str) -> Result<()> {
+        require_owner(registry, actor, id, "revoke_training")?;
+        let (slot, data) = self.instrument(id)?;
+        if !data.trained.contains_key(user) {
+            return Err(Error::not_found(Entity::Record, format!("training {user}")));
+        }
+        if let Some(data) = self.data.instruments.get_mut(slot as usize) {
+            data.trained.remove(user);
+        }
+        Ok(())
+    }
+
+    fn ensure_instrument(&mut self, id: &InstrumentId) -> u32 {
+        if let Some(slot) = self.index.instruments.get(id) {
+            return *slot;
+        }
+        let slot = self.data.instruments.len() as u32;
+        self.data.instruments.push(InstrumentBooking {
+            id: id.clone(),
+            profile: BookingProfile::default(),
+            policies: Vec::new(),
+            blackouts: Vec::new(),
+            trained: BTreeMap::new(),
+        });
+        self.index.instruments.insert(id.clone(), slot);
+        self.index.occupancy.push(Occupancy::default());
+        self.index.by_party.push(BTreeSet::new());
+        slot
+    }
+}
+
+fn booking_index(id: BookingId) -> Option<usize> {
+    usize::try_from(id.0).ok()?.checked_sub(1)
+}
+
+pub(crate) fn series_index(id: SeriesId) -> Option<usize> {
+    usize::try_from(id.0).ok()?.checked_sub(1)
+}
+
+pub(crate) fn waitlist_index(id: WaitlistId) -> Option<usize> {
+    usize::try_from(id.0).ok()?.checked_sub(1)
+}
+
+/// Checks that `actor` administers the unit owning `instrument`, or is office staff.
+pub(crate) fn require_owner<'a>(registry: &'a Registry, actor: &Actor, instrument: &InstrumentId, action: &str) -> Result<&'a UnitId> {
+    let owner = &registry.instrument(instrument)?.unit;
+    access::require_unit_or_office(actor, owner, action)?;
+    Ok(owner)
+}
+
+/// Checks that `actor` may book `instrument` and returns the user's fee class.
+///
+/// The instrument must be published. Instruments shared only inside their
+/// unit, or not shared, take bookings only from that unit and the office.
+pub(crate) fn booking_user_type(
+    registry: &Registry,
+    actor: &Actor,
+    instrument: &InstrumentId,
+    voucher: Option<&str>,
+) -> Result<UserType> {
+    let record = registry.instrument(instrument)?;
+    let Some(published) = &record.published else {
+        return Err(Error::InvalidState {
+            entity: Entity::Instrument,
+            id: instrument.to_string(),
+            state: "unpublished".to_owned(),
+            action: "book".to_owned(),
+        });
+    };
+    let internal = actor.unit() == Some(&record.unit);
+    let shared_outside = published.sharing_mode == SharingMode::External;
+    if !shared_outside && !internal && !actor.is_office() {
+        return Err(Error::rule(
+            "booking.sharing_mode",
+            Text::new(
+                format!("仪器 {instrument} 仅对单位 {} 内部开放，不接受外单位预约", record.unit),
+                format!("instrument {instrument} is open only to users of unit {}; it takes no outside bookings", record.unit),
+            ),
+        ));
+    }
+    if let Some(voucher) = voucher {
+        if voucher.trim().is_empty() {
+            return Err(Error::Missing { field: "voucher".to_owned() });
+        }
+        return Ok(UserType::VoucherHolder);
+    }
+    if internal {
+        return Ok(UserType::Internal);
+    }
+    let member = actor.unit().is_some_and(|unit| registry.unit(unit).is_ok());
+    Ok(if member { UserType::NetworkMember } else { UserType::External })
+}

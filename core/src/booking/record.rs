@@ -1,0 +1,430 @@
+//! Stored bookings, series and waitlist entries, and the views callers get.
+//!
+//! A stored [`Booking`] is kept small (about 80 bytes) because an instrument
+//! may hold a hundred thousand of them: people and instruments are numbers
+//! into tables, and rarely used text sits behind one optional box. Callers
+//! see [`BookingView`], which spells everything out.
+
+use std::fmt;
+use std::num::NonZeroU32;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::booking::policy::UserType;
+use crate::calendar::LocalTime;
+use crate::ids::{InstrumentId, UnitId};
+use crate::lang::Text;
+use crate::money::Money;
+
+macro_rules! number_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+        #[serde(transparent)]
+        pub struct $name(pub u64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($prefix, "{}"), self.0)
+            }
+        }
+    };
+}
+
+number_id!(
+    /// Id of a booking (预约编号), assigned in order from 1.
+    BookingId,
+    "B"
+);
+number_id!(
+    /// Id of a recurring booking (周期预约编号), assigned in order from 1.
+    SeriesId,
+    "S"
+);
+number_id!(
+    /// Id of a waitlist entry (候补编号), assigned in order from 1.
+    WaitlistId,
+    "W"
+);
+
+/// Lifecycle state of a booking (预约状态).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingState {
+    /// Waiting for the owner's decision (待审核).
+    Requested,
+    /// A freed slot offered to a waitlisted user, waiting for the user (候补待确认).
+    Offered,
+    /// Confirmed by the owner (已确认).
+    Confirmed,
+    /// The user checked in (已签到).
+    CheckedIn,
+    /// Finished, with usage recorded (已完成).
+    Completed,
+    /// Turned down by the owner with a reason (已拒绝).
+    Rejected,
+    /// Neither confirmed nor rejected in time (已过期).
+    Expired,
+    /// Cancelled by the user or the owner (已取消).
+    Cancelled,
+    /// Not checked in in time; the slot was released (爽约).
+    NoShow,
+    /// A waitlist offer the user turned down (已放弃).
+    Declined,
+    /// A waitlist offer not taken in time (候补过期).
+    Lapsed,
+}
+
+impl BookingState {
+    /// Returns the stable snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            BookingState::Requested => "requested",
+            BookingState::Offered => "offered",
+            BookingState::Confirmed => "confirmed",
+            BookingState::CheckedIn => "checked_in",
+            BookingState::Completed => "completed",
+            BookingState::Rejected => "rejected",
+            BookingState::Expired => "expired",
+            BookingState::Cancelled => "cancelled",
+            BookingState::NoShow => "no_show",
+            BookingState::Declined => "declined",
+            BookingState::Lapsed => "lapsed",
+        }
+    }
+
+    /// Returns the Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            BookingState::Requested => "待审核",
+            BookingState::Offered => "候补待确认",
+            BookingState::Confirmed => "已确认",
+            BookingState::CheckedIn => "已签到",
+            BookingState::Completed => "已完成",
+            BookingState::Rejected => "已拒绝",
+            BookingState::Expired => "已过期",
+            BookingState::Cancelled => "已取消",
+            BookingState::NoShow => "爽约",
+            BookingState::Declined => "已放弃",
+            BookingState::Lapsed => "候补过期",
+        }
+    }
+
+    /// Returns true for states that count against quotas.
+    pub fn counts_for_quota(self) -> bool {
+        matches!(
+            self,
+            BookingState::Requested
+                | BookingState::Confirmed
+                | BookingState::CheckedIn
+                | BookingState::Completed
+                | BookingState::NoShow
+        )
+    }
+}
+
+/// Delivery mode of a service (服务方式), as service records list it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceMode {
+    /// The user operates the instrument (占用).
+    UserOperated,
+    /// The user operates it under staff guidance (技术).
+    Guided,
+    /// Staff run it for the user (委托).
+    StaffRun,
+    /// Remote service (远程).
+    Remote,
+    /// Any other mode (其他).
+    Other,
+}
+
+impl ServiceMode {
+    /// Returns the Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ServiceMode::UserOperated => "占用",
+            ServiceMode::Guided => "技术",
+            ServiceMode::StaffRun => "委托",
+            ServiceMode::Remote => "远程",
+            ServiceMode::Other => "其他",
+        }
+    }
+}
+
+/// The owner's record of a completed booking (完成登记).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Completion {
+    /// Hours actually used (实际机时); 0 to 8784.
+    pub actual_hours: Decimal,
+    /// Samples tested (样品数).
+    #[serde(default)]
+    pub samples: u32,
+    /// Delivery mode.
+    pub mode: ServiceMode,
+    /// Amount charged; `None` computes it from the fee standard and the actual figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
+}
+
+/// Rarely set details of a booking, boxed to keep [`Booking`] small.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct BookingDetails {
+    pub(crate) purpose: String,
+    pub(crate) voucher: Option<String>,
+    pub(crate) test_item: Option<String>,
+    pub(crate) samples: u32,
+    pub(crate) reason: Option<String>,
+    pub(crate) completion: Option<Completion>,
+    pub(crate) waitlist: Option<WaitlistId>,
+}
+
+/// A stored booking. Sample submissions have no slot: their `start` and
+/// `end` are the request instant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct Booking {
+    pub(crate) start: DateTime<Utc>,
+    pub(crate) end: DateTime<Utc>,
+    pub(crate) created: DateTime<Utc>,
+    /// When the booking lapses unless acted on: the answer deadline of a
+    /// request, the deadline of an offer, the check-in deadline of a
+    /// confirmed booking.
+    pub(crate) due: DateTime<Utc>,
+    pub(crate) instrument: u32,
+    pub(crate) party: u32,
+    pub(crate) series: Option<NonZeroU32>,
+    pub(crate) people: u16,
+    pub(crate) buffer_before: u16,
+    pub(crate) buffer_after: u16,
+    pub(crate) state: BookingState,
+    pub(crate) user_type: UserType,
+    pub(crate) holds_while_pending: bool,
+    pub(crate) is_sample_request: bool,
+    pub(crate) details: Option<Box<BookingDetails>>,
+}
+
+impl Booking {
+    /// Returns the state at `now`: a stored requested, offered or confirmed
+    /// booking whose deadline has passed has lapsed even before a sweep
+    /// records it.
+    pub(crate) fn state_at(&self, now: DateTime<Utc>) -> BookingState {
+        if now < self.due {
+            return self.state;
+        }
+        match self.state {
+            BookingState::Requested => BookingState::Expired,
+            BookingState::Offered => BookingState::Lapsed,
+            BookingState::Confirmed if !self.is_sample_request => BookingState::NoShow,
+            state => state,
+        }
+    }
+
+    /// Returns true if the booking blocks its slot at `now`.
+    pub(crate) fn holds_slot_at(&self, now: DateTime<Utc>) -> bool {
+        if self.is_sample_request {
+            return false;
+        }
+        match self.state_at(now) {
+            BookingState::Requested => self.holds_while_pending,
+            BookingState::Offered | BookingState::Confirmed | BookingState::CheckedIn | BookingState::Completed => true,
+            _ => false,
+        }
+    }
+
+    /// Returns true if the stored state may block the slot, so the booking
+    /// belongs in the occupancy index.
+    pub(crate) fn indexed(&self) -> bool {
+        if self.is_sample_request {
+            return false;
+        }
+        match self.state {
+            BookingState::Requested => self.holds_while_pending,
+            BookingState::Offered | BookingState::Confirmed | BookingState::CheckedIn | BookingState::Completed => true,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn minutes(&self) -> i64 {
+        (self.end - self.start).num_minutes()
+    }
+
+    pub(crate) fn blocked(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let before = chrono::Duration::minutes(i64::from(self.buffer_before));
+        let after = chrono::Duration::minutes(i64::from(self.buffer_after));
+        (self.start - before, self.end + after)
+    }
+
+    pub(crate) fn details_mut(&mut self) -> &mut BookingDetails {
+        self.details.get_or_insert_with(Box::default)
+    }
+}
+
+/// A person who books: an account id and the unit it books for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct Party {
+    pub(crate) actor: String,
+    pub(crate) unit: Option<UnitId>,
+}
+
+/// A date of a recurring request that was not booked, with the reason (跳过的日期).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SkippedOccurrence {
+    /// Local date of the occurrence in the instrument's zone.
+    pub date: NaiveDate,
+    /// Its start.
+    pub start: DateTime<Utc>,
+    /// The error code, such as `rule_violation`.
+    pub code: String,
+    /// The rule broken, such as `booking.blackout`, if the error names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The error message.
+    pub reason: Text,
+}
+
+/// A recurring booking (周期预约).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Series {
+    /// Id.
+    pub id: SeriesId,
+    /// The instrument.
+    pub instrument: InstrumentId,
+    /// Account that made it.
+    pub requester: String,
+    /// Its occurrences in date order, skipped dates excluded.
+    pub bookings: Vec<BookingId>,
+    /// Dates skipped when it was made or last edited.
+    pub skipped: Vec<SkippedOccurrence>,
+}
+
+/// State of a waitlist entry (候补状态).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitlistState {
+    /// Waiting for the slot to free up.
+    Waiting,
+    /// The slot was offered as a booking; see `offer`. An offer that lapses
+    /// without an answer keeps this state until a sweep records the lapse.
+    Offered,
+    /// The user took the offer.
+    Booked,
+    /// The user declined the offer or left the waitlist.
+    Withdrawn,
+    /// The offer lapsed, or the slot's start passed before it freed up.
+    Lapsed,
+}
+
+/// A request to be offered a slot when it frees up (候补).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct WaitlistEntry {
+    /// Id.
+    pub id: WaitlistId,
+    /// The instrument.
+    pub instrument: InstrumentId,
+    /// Account waiting.
+    pub requester: String,
+    /// The account's unit.
+    pub unit: Option<UnitId>,
+    /// Fee class of the account for this instrument.
+    pub user_type: UserType,
+    /// Wanted start.
+    pub start: DateTime<Utc>,
+    /// Wanted end.
+    pub end: DateTime<Utc>,
+    /// People.
+    pub people: u16,
+    /// Purpose.
+    pub purpose: String,
+    /// Voucher number, if paying with an innovation voucher.
+    pub voucher: Option<String>,
+    /// When the user joined.
+    pub joined_at: DateTime<Utc>,
+    /// Current state.
+    pub state: WaitlistState,
+    /// The offered booking, once offered.
+    pub offer: Option<BookingId>,
+}
+
+/// Purpose of a booking: instrument time or samples.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BookingKind {
+    /// Instrument time in a slot (机时预约).
+    Slot {
+        /// Start.
+        start: DateTime<Utc>,
+        /// End (exclusive).
+        end: DateTime<Utc>,
+        /// Start on the instrument's clock.
+        start_local: LocalTime,
+        /// End on the instrument's clock.
+        end_local: LocalTime,
+        /// Start on the viewer's clock, if the viewer named a zone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start_viewer: Option<LocalTime>,
+        /// End on the viewer's clock, if the viewer named a zone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        end_viewer: Option<LocalTime>,
+        /// People in the booking.
+        people: u16,
+    },
+    /// Samples for staff to test, without a slot (送样检测).
+    Samples {
+        /// Test item (检测项目).
+        test_item: String,
+        /// Number of samples.
+        samples: u32,
+    },
+}
+
+/// A booking as callers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BookingView {
+    /// Id.
+    pub id: BookingId,
+    /// The instrument.
+    pub instrument: InstrumentId,
+    /// Account that booked.
+    pub requester: String,
+    /// The account's unit.
+    pub requester_unit: Option<UnitId>,
+    /// Fee class of the requester.
+    pub user_type: UserType,
+    /// Slot or samples.
+    pub kind: BookingKind,
+    /// State at the instant asked about.
+    pub state: BookingState,
+    /// The series it belongs to.
+    pub series: Option<SeriesId>,
+    /// When it was requested.
+    pub created_at: DateTime<Utc>,
+    /// When a request or offer lapses unless answered, or a confirmed
+    /// booking is released unless checked in.
+    pub due: Option<DateTime<Utc>>,
+    /// Purpose (用途).
+    pub purpose: String,
+    /// Voucher number, if any.
+    pub voucher: Option<String>,
+    /// Rejection or cancellation reason.
+    pub reason: Option<String>,
+    /// The figures recorded at completion.
+    pub completion: Option<Completion>,
+    /// Minutes blocked before the slot.
+    pub buffer_before_minutes: u16,
+    /// Minutes blocked after the slot.
+    pub buffer_after_minutes: u16,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_booking_stays_small() {
+        // An instrument may hold 100,000 bookings; the bench measures the total per booking.
+        assert!(std::mem::size_of::<Booking>() <= 88, "{} bytes", std::mem::size_of::<Booking>());
+    }
+}
