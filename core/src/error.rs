@@ -89,7 +89,7 @@ impl Entity {
     }
 }
 
-/// Why an amount of money was rejected.
+/// Reason an amount of money was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]
@@ -163,7 +163,7 @@ pub enum Error {
         field: String,
         /// The rejected input as given.
         value: String,
-        /// What is wrong with it.
+        /// The problem found.
         problem: AmountProblem,
     },
 
@@ -181,7 +181,7 @@ pub enum Error {
         field: String,
         /// The rejected input as given.
         value: String,
-        /// What a valid value looks like.
+        /// Description of a valid value.
         expected: Text,
     },
 
@@ -228,7 +228,7 @@ pub enum Error {
         actor: String,
         /// The action, such as `publish_instrument`.
         action: String,
-        /// Who may take the action instead.
+        /// The role that may take the action instead.
         reason: Text,
     },
 
@@ -250,16 +250,16 @@ pub enum Error {
     RuleViolation {
         /// Stable name of the rule, such as `booking.min_notice`.
         rule: String,
-        /// What was broken and how to comply.
+        /// The broken condition and how to comply.
         detail: Text,
     },
 
     /// Stored data failed an integrity check.
     #[error("{}", self.message(Lang::En))]
     Corrupt {
-        /// Where the problem is, such as `line 12`.
+        /// Location of the problem, such as `line 12`.
         location: String,
-        /// What is wrong.
+        /// The problem found.
         detail: Text,
     },
 }

@@ -52,7 +52,7 @@ pub struct Unit {
     pub region: String,
 }
 
-/// How an instrument came to the unit (来源).
+/// Source of an instrument (来源): how it came to the unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AcquisitionSource {
@@ -66,7 +66,7 @@ pub enum AcquisitionSource {
     Other,
 }
 
-/// Who may use the instrument (共享模式).
+/// Sharing mode (共享模式): who may use the instrument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SharingMode {
@@ -136,8 +136,8 @@ const TOP_CLASSES: [(&str, &str); 15] = [
 ///
 /// The first two digits select one of the 15 top classes, numbered 01 to 15.
 // NOTE: the numbering 01..15 follows the order in which the national field
-// list names the classes; check it against the platform's code table before
-// exporting codes to it.
+// list names the classes. It has not been checked against the platform's
+// code table, so check it before exporting codes to the platform.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "String", into = "String")]
 pub struct CategoryCode(String);
@@ -372,9 +372,9 @@ pub struct HistoryEntry {
     pub seq: u64,
     /// When the change was made.
     pub at: DateTime<Utc>,
-    /// Who made it.
+    /// Id of the actor who made it.
     pub actor: String,
-    /// What happened, such as `submitted` or `published`.
+    /// Step name, such as `submitted` or `published`.
     pub step: String,
     /// The office's reason, for returns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -390,7 +390,7 @@ pub struct Instrument {
     pub unit: UnitId,
     /// Review state.
     pub state: ReviewState,
-    /// The version the public sees; `None` until first published.
+    /// The version shown to the public, or `None` until first published.
     pub published: Option<InstrumentRecord>,
     /// The version waiting for review, or returned for changes.
     pub pending: Option<InstrumentRecord>,

@@ -157,7 +157,7 @@ pub struct PublishedBand {
 /// Instrument figures as an office published them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PublishedInstrumentFigures {
-    /// Where the figures come from, such as a report's title and year.
+    /// Source of the figures, such as a report's title and year.
     pub source: String,
     /// Instruments on the network (台套).
     pub total_count: u64,
@@ -172,7 +172,7 @@ pub struct PublishedInstrumentFigures {
 pub struct Finding {
     /// Stable code, such as `band_residual_impossible`.
     pub code: String,
-    /// What is inconsistent, with the figures.
+    /// The inconsistency, with the figures.
     pub message: Text,
 }
 
@@ -185,7 +185,7 @@ fn wan(value: Money) -> String {
 /// Instruments not in any published band must lie in the value ranges no
 /// published band covers. If those ranges are bounded, the remaining value
 /// cannot reach `count × upper bound`; a published set that implies it
-/// cannot all be true, and the finding says by how much.
+/// cannot all be true, and the finding gives the figures.
 pub fn check_published(figures: &PublishedInstrumentFigures) -> Vec<Finding> {
     let mut findings = Vec::new();
     for published in &figures.bands {
