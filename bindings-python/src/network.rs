@@ -9,7 +9,6 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use chrono::{DateTime, Utc};
 use labshare::statistics::ValueBands;
 use labshare::{Event, InstrumentId, Text, UnitId};
 use pyo3::exceptions::PyTypeError;
@@ -27,7 +26,6 @@ use crate::errors::CoreError;
 ///
 /// `events` contains exactly the events applied to `network`, in order, so
 /// `events.len() + 1 == network.next_seq()`.
-#[derive(Clone)]
 struct State {
     network: labshare::Network,
     events: Vec<Event>,
@@ -329,7 +327,7 @@ impl Network {
         report: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
         let actor = self::actor("actor", actor)?;
-        let now: DateTime<Utc> = instant("now", now)?;
+        let now = instant("now", now)?;
         let report = usage_report("report", report)?;
         Ok(self.change(py, |network| network.file_usage(&actor, now, report))?)
     }
