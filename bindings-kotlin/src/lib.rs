@@ -8,16 +8,31 @@
 //!   types that become `BigDecimal` and `LocalDate` in Kotlin, and nothing else.
 //! - [`errors`] is the one mapping from [`labshare::Error`] to the error that
 //!   Kotlin sees as the sealed class `LabshareException`.
-//! - One module per core concept ([`money`] so far) exports wrappers with
-//!   `#[uniffi::export]`. A wrapper calls core and returns its result: the
-//!   rules stay in core.
+//! - [`convert`] parses record fields that core checks under their own name
+//!   (amounts, hours, counts), so errors name the field as core does.
+//! - One module per core concept ([`access`], [`registry`], [`usage`],
+//!   [`network`], [`statistics`], [`subsidy`], [`lang`], [`money`]) declares
+//!   its records and enums, converts them to and from core types, and exports
+//!   wrappers with `#[uniffi::export]`. A wrapper converts, calls core and
+//!   converts back: the rules stay in core. Core enums without data cross as
+//!   `#[uniffi::remote(Enum)]`, so their variants cannot drift from core's.
 //!
-//! Stateful objects (the network, once core has it) will be `uniffi::Object`s,
-//! which uniffi shares between threads as `Arc<T>`, so they take `&self` and
-//! keep their state behind a `std::sync::Mutex`.
+//! The stateful [`network::Network`] is a `uniffi::Object`, which uniffi
+//! shares between threads as `Arc<Network>`, so it takes `&self` and keeps its
+//! state behind a `std::sync::Mutex`. A poisoned mutex is taken over rather
+//! than unwrapped: core checks every change before it mutates anything, and a
+//! panic must never reach Kotlin.
 
+pub mod access;
+pub mod convert;
 pub mod errors;
+pub mod lang;
 pub mod money;
+pub mod network;
+pub mod registry;
+pub mod statistics;
+pub mod subsidy;
 pub mod types;
+pub mod usage;
 
 uniffi::setup_scaffolding!();

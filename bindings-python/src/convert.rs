@@ -3,16 +3,31 @@
 //! Amounts cross as `decimal.Decimal`, never as `float`. A Python amount goes
 //! to core as plain decimal text, and core's parser decides whether it is
 //! valid, so Python callers get the same checks and error codes as callers of
-//! the Kotlin binding, which sends `BigDecimal`s the same way. Dates cross as
-//! `datetime.date` through pyo3's `chrono` conversion.
+//! the Kotlin binding, which sends `BigDecimal`s the same way. Other decimals,
+//! such as hours, cross the same way. Dates cross as `datetime.date` and
+//! instants as timezone-aware `datetime.datetime` through pyo3's `chrono`
+//! conversion.
+//!
+//! This file converts single values. The submodules convert the value classes
+//! of the Python package, one submodule per core concept.
 
-use chrono::NaiveDate;
-use labshare::Money;
+pub mod access;
+pub mod lang;
+pub mod names;
+pub mod object;
+pub mod registry;
+pub mod statistics;
+pub mod subsidy;
+pub mod usage;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use labshare::error::AmountProblem;
+use labshare::{Money, Text};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDateTime, PyInt, PyType};
+use pyo3::types::{PyBool, PyDateTime, PyInt, PyType, PyTzInfo};
+use rust_decimal::Decimal;
 
 use crate::errors::CoreError;
 
@@ -73,52 +88,73 @@ impl FromPyObject<'_, '_> for PlainDecimal {
     type Error = PyErr;
 
     fn extract(value: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
-        let py = value.py();
-
-        // `bool` is a subclass of `int`, but `True` is no amount of money.
-        if value.is_instance_of::<PyBool>() {
-            return Err(wrong_amount_type(&value));
+        match decimal_text(&value, "an amount in 元")? {
+            DecimalText::Plain(text) => Ok(PlainDecimal(text)),
+            DecimalText::TooLarge(text) => {
+                let error =
+                    labshare::Error::invalid_amount(AMOUNT_FIELD, text, AmountProblem::OutOfRange);
+                Err(CoreError::from(error).into())
+            }
         }
-        if value.is_instance_of::<PyInt>() {
-            return Ok(PlainDecimal(value.str()?.to_string()));
-        }
-        if !value.is_instance(decimal_class(py)?)? {
-            return Err(wrong_amount_type(&value));
-        }
-
-        if !value.call_method0("is_finite")?.is_truthy()? {
-            return Ok(PlainDecimal(value.str()?.to_string()));
-        }
-        if value.call_method0("is_zero")?.is_truthy()? {
-            return Ok(PlainDecimal("0".to_owned()));
-        }
-        let adjusted: i64 = value.call_method0("adjusted")?.extract()?;
-        if adjusted > MAX_ADJUSTED_EXPONENT {
-            let error = labshare::Error::invalid_amount(
-                AMOUNT_FIELD,
-                value.str()?,
-                AmountProblem::OutOfRange,
-            );
-            return Err(CoreError::from(error).into());
-        }
-
-        // Format spec `f` writes every digit without an exponent: 1E+2 -> "100".
-        let plain: String = value.call_method1("__format__", ("f",))?.extract()?;
-        Ok(PlainDecimal(
-            strip_trailing_fraction_zeros(&plain).to_owned(),
-        ))
     }
 }
 
-fn wrong_amount_type(value: &Bound<'_, PyAny>) -> PyErr {
-    let type_name = value
+/// The text of a `decimal.Decimal` or `int`, as [`decimal_text`] found it.
+enum DecimalText {
+    /// Plain decimal text for core's parsers.
+    Plain(String),
+    /// The value as Python prints it, when it is 10^30 or more: beyond every
+    /// range that core accepts, and too long to write out digit by digit.
+    TooLarge(String),
+}
+
+/// Writes a `decimal.Decimal` or `int` as plain decimal text: no exponent and
+/// no trailing fractional zeros. `subject` names the value in a `TypeError`.
+fn decimal_text(value: &Bound<'_, PyAny>, subject: &str) -> PyResult<DecimalText> {
+    let py = value.py();
+
+    // `bool` is a subclass of `int`, but `True` is no number of anything.
+    if value.is_instance_of::<PyBool>() {
+        return Err(wrong_decimal_type(value, subject));
+    }
+    if value.is_instance_of::<PyInt>() {
+        return Ok(DecimalText::Plain(value.str()?.to_string()));
+    }
+    if !value.is_instance(decimal_class(py)?)? {
+        return Err(wrong_decimal_type(value, subject));
+    }
+
+    if !value.call_method0("is_finite")?.is_truthy()? {
+        return Ok(DecimalText::Plain(value.str()?.to_string()));
+    }
+    if value.call_method0("is_zero")?.is_truthy()? {
+        return Ok(DecimalText::Plain("0".to_owned()));
+    }
+    let adjusted: i64 = value.call_method0("adjusted")?.extract()?;
+    if adjusted > MAX_ADJUSTED_EXPONENT {
+        return Ok(DecimalText::TooLarge(value.str()?.to_string()));
+    }
+
+    // Format spec `f` writes every digit without an exponent: 1E+2 -> "100".
+    let plain: String = value.call_method1("__format__", ("f",))?.extract()?;
+    Ok(DecimalText::Plain(
+        strip_trailing_fraction_zeros(&plain).to_owned(),
+    ))
+}
+
+fn wrong_decimal_type(value: &Bound<'_, PyAny>, subject: &str) -> PyErr {
+    let type_name = type_name(value);
+    PyTypeError::new_err(format!(
+        "expected decimal.Decimal or int for {subject}, got {type_name}; \
+         floats cannot hold every decimal exactly, so write Decimal(\"1.10\") instead"
+    ))
+}
+
+fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
         .get_type()
         .name()
-        .map_or_else(|_| "?".to_owned(), |name| name.to_string());
-    PyTypeError::new_err(format!(
-        "expected decimal.Decimal or int for an amount in 元, got {type_name}; \
-         floats cannot hold every amount exactly, so write Decimal(\"1.10\") instead"
-    ))
+        .map_or_else(|_| "?".to_owned(), |name| name.to_string())
 }
 
 /// Removes zeros at the end of the fraction, and the point if nothing is left
@@ -135,9 +171,6 @@ fn strip_trailing_fraction_zeros(plain: &str) -> &str {
 ///
 /// Rejects a `datetime.datetime` (a subclass of `date`) with `TypeError`
 /// instead of silently dropping its time of day.
-// NOTE: no core function takes or returns a date yet, so only the unit tests
-// below use this type.
-#[allow(dead_code)]
 pub struct DateValue(pub NaiveDate);
 
 impl FromPyObject<'_, '_> for DateValue {
@@ -162,6 +195,189 @@ impl<'py> IntoPyObject<'py> for DateValue {
         self.0.into_pyobject(py)
     }
 }
+
+/// Converts a `decimal.Decimal` or `int` to an amount, naming `field` in any
+/// error, as core does for `Money::parse_field`.
+pub fn money(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Money> {
+    let money = match decimal_text(value, &format!("`{field}`"))? {
+        DecimalText::Plain(text) => Money::parse_field(field, &text),
+        DecimalText::TooLarge(text) => Err(labshare::Error::invalid_amount(
+            field,
+            text,
+            AmountProblem::OutOfRange,
+        )),
+    };
+    Ok(money.map_err(CoreError::from)?)
+}
+
+/// Converts an amount to a `decimal.Decimal` with two places.
+pub fn py_money<'py>(py: Python<'py>, money: Money) -> PyResult<Bound<'py, PyAny>> {
+    DecimalMoney(money).into_pyobject(py)
+}
+
+/// Converts a `decimal.Decimal` or `int` to a core decimal, such as a number
+/// of hours, naming `field` in any error.
+///
+/// Raises `InvalidInputError` (code `invalid_value`) for a value that is not
+/// finite, that has more than 28 decimal places or that is beyond ±7.9 × 10^28.
+pub fn decimal(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+    let text = match decimal_text(value, &format!("`{field}`"))? {
+        DecimalText::Plain(text) | DecimalText::TooLarge(text) => text,
+    };
+    Decimal::from_str_exact(&text).map_err(|_| {
+        let expected = Text::new(
+            "有限的十进制数，最多 28 位小数，绝对值小于 7.9×10^28",
+            "a finite decimal number with at most 28 decimal places and below 7.9×10^28",
+        );
+        CoreError::from(labshare::Error::invalid_value(field, text, expected)).into()
+    })
+}
+
+/// Converts a core decimal to a `decimal.Decimal` with the same digits.
+pub fn py_decimal(py: Python<'_>, value: Decimal) -> PyResult<Bound<'_, PyAny>> {
+    decimal_class(py)?.call1((value.to_string(),))
+}
+
+/// Converts a `datetime.date` (not a `datetime.datetime`) to a date.
+pub fn date(field: &str, value: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    match value.extract::<DateValue>() {
+        Ok(DateValue(date)) => Ok(date),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "expected datetime.date for `{field}`, got {}",
+            type_name(value)
+        ))),
+    }
+}
+
+/// Converts a timezone-aware `datetime.datetime` to an instant in UTC.
+///
+/// Raises `InvalidInputError` (code `invalid_value`) for a naive datetime,
+/// because the rules engine cannot tell which instant it means, and
+/// `TypeError` for anything but a `datetime.datetime`.
+pub fn instant(field: &str, value: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+    let py = value.py();
+    if !value.is_instance_of::<PyDateTime>() {
+        return Err(PyTypeError::new_err(format!(
+            "expected datetime.datetime for `{field}`, got {}",
+            type_name(value)
+        )));
+    }
+    // Python's own test for an aware datetime: `utcoffset()` is not None.
+    if value.call_method0("utcoffset")?.is_none() {
+        let expected = Text::new(
+            "带时区的时间，如 datetime.now(timezone.utc)",
+            "a timezone-aware datetime such as datetime.now(timezone.utc)",
+        );
+        let error = labshare::Error::invalid_value(field, value.str()?, expected);
+        return Err(CoreError::from(error).into());
+    }
+    let utc = value.call_method1("astimezone", (PyTzInfo::utc(py)?,))?;
+    utc.extract()
+}
+
+/// Converts an instant to a `datetime.datetime` in UTC.
+pub fn py_instant(py: Python<'_>, instant: DateTime<Utc>) -> PyResult<Bound<'_, PyAny>> {
+    Ok(instant.into_pyobject(py)?.into_any())
+}
+
+/// Converts a Python `int` to an integer type of core, naming `field` in any
+/// error.
+///
+/// Raises `InvalidInputError` (code `invalid_value`) for an `int` outside the
+/// range of `T`, such as a negative count, and `TypeError` for anything else.
+pub fn integer<'py, T>(field: &str, value: &Bound<'py, PyAny>) -> PyResult<T>
+where
+    T: FromPyObjectOwned<'py> + Bounded,
+{
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "expected int for `{field}`, got {}",
+            type_name(value)
+        )));
+    }
+    value.extract::<T>().map_err(|_| {
+        let (min, max) = (T::min_text(), T::max_text());
+        let expected = Text::new(
+            format!("{min} 到 {max} 之间的整数"),
+            format!("a whole number from {min} to {max}"),
+        );
+        let text = value
+            .str()
+            .map_or_else(|_| "?".to_owned(), |text| text.to_string());
+        CoreError::from(labshare::Error::invalid_value(field, text, expected)).into()
+    })
+}
+
+/// The maximum number of decimal places of a core decimal. Core's half-up
+/// rounding to more places can build a decimal that panics when printed, so
+/// `places` arguments stop here.
+// NOTE: `labshare::money::round_half_up` itself accepts any `places`; once
+// core caps it, this check can go.
+const MAX_PLACES: u32 = 28;
+
+/// Converts a number of decimal places, 0 to 28, naming the argument `places`.
+pub fn places(value: &Bound<'_, PyAny>) -> PyResult<u32> {
+    let places: i64 = integer("places", value)?;
+    match u32::try_from(places) {
+        Ok(places) if places <= MAX_PLACES => Ok(places),
+        _ => {
+            let expected = Text::new(
+                format!("0 到 {MAX_PLACES} 之间的整数（十进制数最多 {MAX_PLACES} 位小数）"),
+                format!(
+                    "a whole number from 0 to {MAX_PLACES}, the most decimal places a decimal holds"
+                ),
+            );
+            let error = labshare::Error::invalid_value("places", places, expected);
+            Err(CoreError::from(error).into())
+        }
+    }
+}
+
+/// The largest count of instruments accepted in published figures.
+///
+/// Core multiplies counts by amounts of up to `Money::MAX` (about 10^15 元)
+/// without overflow checks, and a decimal stops at about 7.9 × 10^28, so
+/// counts stop at 10^13, far above any real network's.
+// NOTE: once core's statistics use checked arithmetic, this limit can go.
+pub const MAX_COUNT: u64 = 10_000_000_000_000;
+
+/// Converts a count of instruments, 0 to [`MAX_COUNT`], naming `field`.
+pub fn count(field: &str, value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    let count: i128 = integer(field, value)?;
+    match u64::try_from(count) {
+        Ok(count) if count <= MAX_COUNT => Ok(count),
+        _ => {
+            let expected = Text::new(
+                format!("0 到 {MAX_COUNT} 之间的台套数"),
+                format!("a number of instruments from 0 to {MAX_COUNT}"),
+            );
+            Err(CoreError::from(labshare::Error::invalid_value(field, count, expected)).into())
+        }
+    }
+}
+
+/// The range of an integer type, for the message of [`integer`].
+pub trait Bounded {
+    /// Returns the smallest value as text.
+    fn min_text() -> String;
+    /// Returns the largest value as text.
+    fn max_text() -> String;
+}
+
+macro_rules! bounded {
+    ($($type:ty),*) => {$(
+        impl Bounded for $type {
+            fn min_text() -> String {
+                <$type>::MIN.to_string()
+            }
+            fn max_text() -> String {
+                <$type>::MAX.to_string()
+            }
+        }
+    )*};
+}
+
+bounded!(i32, i64, i128, u32, u64);
 
 #[cfg(test)]
 mod tests {

@@ -6,27 +6,35 @@
 //!
 //! - [`convert`] turns Python values into core types and back, and nothing else.
 //! - [`errors`] is the one mapping from [`labshare::Error`] to Python exceptions.
-//! - One module per core concept ([`money`] so far) wraps core functions. A
+//! - One module per core concept wraps core functions: [`money`], [`network`]
+//!   (the `Network` class), [`statistics`], [`subsidy`] and [`lang`]. A
 //!   wrapper converts its arguments, calls core and converts the result: the
 //!   rules stay in core.
 //!
+//! Value types (`Actor`, `Unit`, `InstrumentRecord`, `Allocation`, ...) are
+//! frozen dataclasses in the Python package, next to the exception classes;
+//! [`convert`] reads and builds them.
+//!
 //! # Stateful classes
 //!
-//! A class with mutable state (the network, once core has it) follows one
+//! A class with mutable state, such as [`network::Network`], follows one
 //! pattern:
 //!
 //! ```ignore
 //! #[pyclass(frozen, module = "labshare")]
 //! pub struct Network {
-//!     inner: std::sync::Mutex<labshare::Network>,
+//!     state: std::sync::Mutex<State>,
 //! }
 //!
 //! #[pymethods]
 //! impl Network {
-//!     fn book(&self, py: Python<'_>, request: BookingArg) -> Result<BookingValue, CoreError> {
-//!         let request = request.0;
-//!         let booking = py.detach(|| self.inner.lock().expect("poisoned").book(request))?;
-//!         Ok(BookingValue(booking))
+//!     fn book(&self, py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<String> {
+//!         let request = convert::booking_request("request", request)?;
+//!         let event = py.detach(|| {
+//!             let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+//!             state.network.book(request)
+//!         });
+//!         Ok(event.map_err(CoreError::from)?)
 //!     }
 //! }
 //! ```
@@ -38,17 +46,26 @@
 //! the second thread. `py.detach` releases the GIL while core works, so the
 //! other thread waits on the mutex and not on the interpreter. Convert
 //! arguments before `detach` and results after it, because Python objects must
-//! not be touched while detached.
+//! not be touched while detached. A poisoned mutex is taken over with
+//! `PoisonError::into_inner` rather than unwrapped: core checks every change
+//! before it mutates anything, so the state behind it is whole, and a panic
+//! must never reach Python.
 
 use pyo3::prelude::*;
 
 mod convert;
 mod errors;
+mod lang;
 mod money;
+mod network;
+mod statistics;
+mod subsidy;
 
 /// Native part of the `labshare` package; import from `labshare` instead.
 #[pymodule]
 mod _native {
+    #[pymodule_export]
+    use crate::lang::render_explanation;
     #[pymodule_export]
     use crate::money::format_wan;
     #[pymodule_export]
@@ -59,6 +76,22 @@ mod _native {
     use crate::money::parse_money_rounded;
     #[pymodule_export]
     use crate::money::round_money;
+    #[pymodule_export]
+    use crate::network::Network;
+    #[pymodule_export]
+    use crate::statistics::band_label;
+    #[pymodule_export]
+    use crate::statistics::band_table;
+    #[pymodule_export]
+    use crate::statistics::check_published;
+    #[pymodule_export]
+    use crate::statistics::check_stated_ratio;
+    #[pymodule_export]
+    use crate::statistics::compare_with_records;
+    #[pymodule_export]
+    use crate::subsidy::allocate_proportional;
+    #[pymodule_export]
+    use crate::subsidy::ratio_percent;
 
     /// Version of the `labshare-python` crate that built this module.
     #[pymodule_export]

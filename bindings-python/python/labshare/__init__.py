@@ -1,18 +1,32 @@
 """Rules engine of a regional scientific-instrument sharing network (科学仪器设备协作共用网).
 
+``Network`` holds one network's state: member units, instruments with their
+review state, and yearly usage reports. Every change names an ``Actor``,
+takes the current instant and returns the recorded event as JSON text, so
+that the host can store it and rebuild the network with ``Network.replay``.
+
 Amounts of money are ``decimal.Decimal`` values in 元 with two places, never
 floats. Errors are subclasses of ``LabshareError``, defined in
-``labshare.errors``.
+``labshare.errors``. Value types are frozen dataclasses in ``labshare.access``,
+``labshare.registry``, ``labshare.usage``, ``labshare.statistics``,
+``labshare.subsidy`` and ``labshare.lang``, all re-exported here.
 """
 
 from ._native import (
+    Network,
     __version__,
+    allocate_proportional,
+    band_table,
+    check_published,
+    check_stated_ratio,
+    compare_with_records,
     format_wan,
     format_yuan,
     parse_money,
     parse_money_rounded,
     round_money,
 )
+from .access import Actor
 from .errors import (
     ConflictError,
     IntegrityError,
@@ -21,15 +35,53 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from .lang import Explanation, Text
+from .registry import HistoryEntry, Instrument, InstrumentRecord, Unit
+from .statistics import (
+    Band,
+    BandRow,
+    BandTable,
+    Finding,
+    LabeledAmount,
+    PublishedBand,
+    PublishedInstrumentFigures,
+)
+from .subsidy import Allocation, Claim, Share
+from .usage import UsageReport, UsageTotals
 
 __all__ = [
+    "Actor",
+    "Allocation",
+    "Band",
+    "BandRow",
+    "BandTable",
+    "Claim",
     "ConflictError",
+    "Explanation",
+    "Finding",
+    "HistoryEntry",
+    "Instrument",
+    "InstrumentRecord",
     "IntegrityError",
     "InvalidInputError",
+    "LabeledAmount",
     "LabshareError",
+    "Network",
     "NotFoundError",
     "PermissionDeniedError",
+    "PublishedBand",
+    "PublishedInstrumentFigures",
+    "Share",
+    "Text",
+    "Unit",
+    "UsageReport",
+    "UsageTotals",
     "__version__",
+    "allocate_proportional",
+    "band_table",
+    "check_published",
+    "check_stated_ratio",
+    "compare_with_records",
     "format_wan",
     "format_yuan",
     "parse_money",
