@@ -274,6 +274,8 @@ impl Money {
 /// For negative values the midpoint rounds away from zero (-2.345 → -2.35),
 /// which is how 四舍五入 is applied to signed differences.
 pub fn round_half_up(value: Decimal, places: u32) -> Decimal {
+    // `Decimal` holds at most 28 decimal places; more would change nothing.
+    let places = places.min(28);
     let mut rounded = value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(places);
     rounded

@@ -354,7 +354,8 @@ pub enum ReviewState {
 }
 
 impl ReviewState {
-    fn name(&self) -> &'static str {
+    /// Returns the state's stable name, such as `revision_pending`, as serde writes it.
+    pub fn name(&self) -> &'static str {
         match self {
             ReviewState::Submitted => "submitted",
             ReviewState::Returned { .. } => "returned",

@@ -194,9 +194,14 @@ pub fn check_published(figures: &PublishedInstrumentFigures) -> Vec<Finding> {
         }
     }
 
-    let band_count: u64 = figures.bands.iter().map(|b| b.count).sum();
-    let band_value = Money::sum(figures.bands.iter().map(|b| b.total_value)).unwrap_or(Money::MAX);
-    if band_count > figures.total_count || band_value > figures.total_value {
+    // A sum past its type's range is certainly more than the published total.
+    let counted = figures.bands.iter().try_fold(0_u64, |sum, b| sum.checked_add(b.count));
+    let valued = Money::sum(figures.bands.iter().map(|b| b.total_value)).ok();
+    let band_count = counted.unwrap_or(u64::MAX);
+    let band_value = valued.unwrap_or(Money::MAX);
+    let exceeds = counted.is_none_or(|count| count > figures.total_count)
+        || valued.is_none_or(|value| value > figures.total_value);
+    if exceeds {
         findings.push(Finding {
             code: "bands_exceed_total".to_owned(),
             message: Text::new(
@@ -227,11 +232,21 @@ pub fn check_published(figures: &PublishedInstrumentFigures) -> Vec<Finding> {
     findings
 }
 
+/// Returns true if `total` is below `amount × count`. A product past the
+/// range of `Decimal` exceeds every amount, so the answer is then true.
+fn below_product(total: Money, amount: Money, count: u64) -> bool {
+    match amount.yuan().checked_mul(Decimal::from(count)) {
+        Some(product) => total.yuan() < product,
+        None => true,
+    }
+}
+
 fn check_band_average(published: &PublishedBand) -> Option<Finding> {
-    let count = Decimal::from(published.count);
-    let lowest = published.band.lower.yuan() * count;
-    let fits_upper = published.band.upper.is_none_or(|upper| published.count == 0 || published.total_value.yuan() < upper.yuan() * count);
-    if published.total_value.yuan() >= lowest && fits_upper {
+    let count = published.count;
+    let reaches_lower = !below_product(published.total_value, published.band.lower, count);
+    let fits_upper =
+        published.band.upper.is_none_or(|upper| count == 0 || below_product(published.total_value, upper, count));
+    if reaches_lower && fits_upper {
         return None;
     }
     let label = published.band.label();
@@ -276,7 +291,7 @@ fn check_rest(
     rest_value: Money,
     ceiling: Money,
 ) -> Option<Finding> {
-    let possible = rest_count > 0 && rest_value.yuan() < ceiling.yuan() * Decimal::from(rest_count);
+    let possible = rest_count > 0 && below_product(rest_value, ceiling, rest_count);
     if possible || (rest_count == 0 && rest_value.is_zero()) {
         return None;
     }

@@ -119,3 +119,25 @@ fn stated_ratio_check() {
     let en = findings[0].message.get(Lang::En);
     assert!(en.contains("paid 68万元") && en.contains("2.2947%") && en.contains("2.3%"), "{en}");
 }
+
+#[test]
+fn huge_counts_do_not_overflow() {
+    let figures = PublishedInstrumentFigures {
+        source: "test".into(),
+        total_count: u64::MAX,
+        total_value: Money::MAX,
+        bands: vec![
+            PublishedBand { band: band("20万", Some("50万")), count: u64::MAX, total_value: Money::MAX },
+            PublishedBand { band: band("50万", None), count: u64::MAX, total_value: Money::MAX },
+        ],
+    };
+    let codes: Vec<String> = check_published(&figures).into_iter().map(|f| f.code).collect();
+    assert!(codes.contains(&"band_average_outside_band".to_owned()), "{codes:?}");
+    assert!(codes.contains(&"bands_exceed_total".to_owned()), "{codes:?}");
+}
+
+#[test]
+fn rounding_past_28_places_is_safe() {
+    let value = Decimal::from_str("0.0000000000000000000000000001").unwrap();
+    assert_eq!(labshare::money::round_half_up(value, 1000).to_string(), value.to_string());
+}
