@@ -55,6 +55,7 @@ use pyo3::prelude::*;
 
 mod convert;
 mod errors;
+mod fund;
 mod lang;
 mod money;
 mod network;
@@ -64,6 +65,20 @@ mod subsidy;
 /// Native part of the `labshare` package; import from `labshare` instead.
 #[pymodule]
 mod _native {
+    #[pymodule_export]
+    use crate::fund::allocate_rewards;
+    #[pymodule_export]
+    use crate::fund::allocate_subsidy;
+    #[pymodule_export]
+    use crate::fund::allocate_subsidy_amounts;
+    #[pymodule_export]
+    use crate::fund::audit_application;
+    #[pymodule_export]
+    use crate::fund::subsidy_concentration;
+    #[pymodule_export]
+    use crate::fund::subsidy_history;
+    #[pymodule_export]
+    use crate::fund::subsidy_what_if;
     #[pymodule_export]
     use crate::lang::render_explanation;
     #[pymodule_export]

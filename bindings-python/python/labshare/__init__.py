@@ -16,6 +16,10 @@ from ._native import (
     Network,
     __version__,
     allocate_proportional,
+    allocate_rewards,
+    allocate_subsidy,
+    allocate_subsidy_amounts,
+    audit_application,
     band_table,
     check_published,
     check_stated_ratio,
@@ -25,6 +29,9 @@ from ._native import (
     parse_money,
     parse_money_rounded,
     round_money,
+    subsidy_concentration,
+    subsidy_history,
+    subsidy_what_if,
 )
 from .access import Actor
 from .errors import (
@@ -35,6 +42,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from .fund import to_json
 from .lang import Explanation, Text
 from .registry import HistoryEntry, Instrument, InstrumentRecord, Unit
 from .statistics import (
@@ -78,6 +86,10 @@ __all__ = [
     "UsageTotals",
     "__version__",
     "allocate_proportional",
+    "allocate_rewards",
+    "allocate_subsidy",
+    "allocate_subsidy_amounts",
+    "audit_application",
     "band_table",
     "check_published",
     "check_stated_ratio",
@@ -87,4 +99,8 @@ __all__ = [
     "parse_money",
     "parse_money_rounded",
     "round_money",
+    "subsidy_concentration",
+    "subsidy_history",
+    "subsidy_what_if",
+    "to_json",
 ]
