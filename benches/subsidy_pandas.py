@@ -15,24 +15,20 @@ labshare bug.
 
     python benches/subsidy_pandas.py [--units 10000] [--repeat 5]
 
-Python API this script expects from the binding (``labshare``, built from
-``bindings-python``)::
+The binding's call (``labshare``, built from ``bindings-python``)::
 
     labshare.allocate_subsidy_amounts(rule_set: dict, budget: Decimal, incomes: list[dict]) -> dict
 
-a wrapper of the core function ``labshare::subsidy::allocate_amounts``.
+wraps the core function ``labshare::subsidy::allocate_amounts``.
 ``rule_set`` and each income have the JSON shape of the core types
 ``RuleSet`` and ``AuditedIncome`` (amounts as ``decimal.Decimal`` in 元); the
 result has the shape of ``AllocationAmounts``, with
-``result["units"][i]["amount"]`` a ``Decimal``. The explained result of
-``allocate`` (exposed as ``labshare.allocate_subsidy``) has the same amounts
-but writes two explanations per unit, which is not what this compares.
+``result["units"][i]["amount"]`` the amount as decimal text such as
+``"200000.00"``, which this script reads back into fen. The explained result
+of ``allocate`` (``labshare.allocate_subsidy``) has the same amounts but
+writes the step-by-step explanation of every unit, which is not what this
+compares.
 """
-
-# NOTE: the Python binding does not expose the subsidy allocation yet. Until
-# it does, this script checks and times only the pandas side and exits with
-# status 2; wire `labshare.allocate_subsidy_amounts` in the binding, then
-# record the measured ratio in BENCHMARKS.md.
 
 from __future__ import annotations
 
@@ -156,7 +152,7 @@ def rule_set() -> dict:
 def allocate_labshare(labshare, units: list[str], audited_fen: list[int]) -> list[int]:
     incomes = [{"unit": u, "audited": Decimal(f) / 100} for u, f in zip(units, audited_fen)]
     result = labshare.allocate_subsidy_amounts(rule_set(), Decimal(BUDGET_FEN) / 100, incomes)
-    return [int(u["amount"] * 100) for u in result["units"]]
+    return [int(Decimal(u["amount"]) * 100) for u in result["units"]]
 
 
 def best_time(function, repeat: int) -> float:
@@ -189,13 +185,6 @@ def main() -> int:
     except ImportError:
         print("labshare is not installed; build bindings-python with maturin first", file=sys.stderr)
         return 2
-    if not hasattr(labshare, "allocate_subsidy_amounts"):
-        print(
-            "labshare.allocate_subsidy_amounts is missing: the binding does not expose the subsidy allocation yet",
-            file=sys.stderr,
-        )
-        return 2
-
     amounts = allocate_labshare(labshare, units, audited)
     mismatches = [u for u, a, b in zip(units, amounts, expected.tolist()) if a != b]
     if mismatches:

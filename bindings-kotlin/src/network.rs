@@ -23,8 +23,8 @@ use crate::usage::{UsageReport, UsageTotals};
 /// The core network and the events that built it.
 ///
 /// `events` contains exactly the events applied to `network`, in order.
-struct State {
-    network: labshare::Network,
+pub(crate) struct State {
+    pub(crate) network: labshare::Network,
     events: Vec<Event>,
 }
 
@@ -76,12 +76,12 @@ impl Network {
     /// Locks the state. A poisoned lock is taken over: core checks every
     /// change before it mutates anything, so a panic inside a call cannot
     /// have left the state half-changed.
-    fn lock(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Runs one change, records its event and returns the event as JSON text.
-    fn change(
+    pub(crate) fn change(
         &self,
         change: impl FnOnce(&mut labshare::Network) -> labshare::Result<Event>,
     ) -> Result<String, LabshareError> {

@@ -5,9 +5,10 @@
 //! Rule sets, application forms, audit results and allocations are large
 //! nested records that callers mostly store and pass on, so they cross as
 //! the core's serde JSON rather than as dataclasses. An argument may be that
-//! JSON text or plain Python data of the same shape (dicts, lists, str, int,
-//! `Decimal`, `date`), which `labshare.fund.to_json` writes as JSON; a float
-//! raises `TypeError` there. Results come back as plain Python data read
+//! JSON text or plain Python data of the same shape (dicts, lists, tuples,
+//! str, int, bool, None, `Decimal`, `date`, aware `datetime`), which
+//! [`json_value`] turns into JSON here in Rust; a float raises `TypeError`,
+//! because it cannot hold every amount exactly. Results come back as plain Python data read
 //! from the core's JSON, in which every amount and ratio is a decimal string
 //! (`"1234.50"`), exact to the fen: turn it into `decimal.Decimal` to
 //! compute with it.
@@ -22,45 +23,145 @@ use labshare::subsidy::{
     YearPayments,
 };
 use labshare::{Money, Text, UnitId};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
-use serde::Serialize;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyTzInfoAccess, PyType};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::convert::access::actor;
-use crate::convert::{instant, integer, money};
+use crate::convert::{PlainDecimal, instant, integer, money};
 use crate::errors::CoreError;
 use crate::network::Network;
 
 /// Longest piece of rejected JSON quoted back in an error.
 const QUOTED_CHARS: usize = 80;
 
-/// Returns the JSON text of `value`: the text itself for a `str`, otherwise
-/// what `labshare.fund.to_json` writes for it.
-fn json_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+static DECIMAL_CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Turns plain Python data into a JSON value: `Decimal` as plain decimal
+/// text, `date` and aware `datetime` in ISO 8601, mappings with their keys
+/// as text, lists and tuples as arrays. `path` names the place in a
+/// `TypeError`.
+fn json_value(value: &Bound<'_, PyAny>, path: &mut String) -> PyResult<Value> {
+    let py = value.py();
+    // Most common first: text, then records, then numbers.
     if let Ok(text) = value.cast::<PyString>() {
-        return Ok(text.to_str()?.to_owned());
+        return Ok(Value::String(text.to_str()?.to_owned()));
     }
-    let module = value.py().import("labshare.fund")?;
-    module.getattr("to_json")?.call1((value,))?.extract()
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let mut object = serde_json::Map::new();
+        for (key, item) in dict.iter() {
+            object_entry(&mut object, &key, &item, path)?;
+        }
+        return Ok(Value::Object(object));
+    }
+    if value.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(flag) = value.cast::<PyBool>() {
+        return Ok(Value::Bool(flag.is_true()));
+    }
+    if value.is_instance_of::<PyInt>() {
+        return match (value.extract::<i64>(), value.extract::<u64>()) {
+            (Ok(number), _) => Ok(Value::from(number)),
+            (_, Ok(number)) => Ok(Value::from(number)),
+            _ => Err(PyTypeError::new_err(format!("{path}: {value} is too large for an integer field"))),
+        };
+    }
+    if value.is_instance(DECIMAL_CLASS.import(py, "decimal", "Decimal")?)? {
+        // `str` is one call and already plain for most amounts ("1234.50");
+        // exponents, signs, zero and non-finite values take the full
+        // conversion, which writes them as core reads them.
+        let text = value.str()?;
+        let text = text.to_str()?;
+        let plain = text.bytes().all(|b| b.is_ascii_digit() || b == b'.') && text.bytes().any(|b| b != b'0' && b != b'.');
+        if plain {
+            // Trailing zeros of the fraction are no precision: "1.500" is 1.5.
+            let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { text };
+            return Ok(Value::String(text.to_owned()));
+        }
+        return Ok(Value::String(value.extract::<PlainDecimal>()?.0));
+    }
+    if value.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(format!(
+            "{path}: a float cannot hold an amount exactly; use decimal.Decimal or str"
+        )));
+    }
+    if let Ok(instant) = value.cast::<PyDateTime>() {
+        if instant.get_tzinfo().is_none() {
+            return Err(PyTypeError::new_err(format!("{path}: a datetime must carry a time zone")));
+        }
+        return Ok(Value::String(value.call_method0("isoformat")?.extract()?));
+    }
+    if value.is_instance_of::<PyDate>() {
+        return Ok(Value::String(value.call_method0("isoformat")?.extract()?));
+    }
+    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+        let mut array = Vec::new();
+        for (index, item) in value.try_iter()?.enumerate() {
+            let length = path.len();
+            path.push_str(&format!("[{index}]"));
+            array.push(json_value(&item?, path)?);
+            path.truncate(length);
+        }
+        return Ok(Value::Array(array));
+    }
+    if let Ok(mapping) = value.cast::<PyMapping>() {
+        let mut object = serde_json::Map::new();
+        for item in mapping.items()?.iter() {
+            let (key, item): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+            object_entry(&mut object, &key, &item, path)?;
+        }
+        return Ok(Value::Object(object));
+    }
+    let type_name = value.get_type().name()?;
+    Err(PyTypeError::new_err(format!("{path}: {type_name} has no JSON form")))
 }
 
-/// Reads the core type `T` from `text`, naming `argument` in the error.
-fn from_json_text<T: DeserializeOwned>(argument: &str, text: &str) -> Result<T, labshare::Error> {
-    serde_json::from_str(text).map_err(|error| labshare::Error::InvalidValue {
+/// Adds one entry of a mapping to `object`, with its key as text.
+fn object_entry(
+    object: &mut serde_json::Map<String, Value>,
+    key: &Bound<'_, PyAny>,
+    item: &Bound<'_, PyAny>,
+    path: &mut String,
+) -> PyResult<()> {
+    let key = key.str()?.to_str()?.to_owned();
+    let length = path.len();
+    path.push('.');
+    path.push_str(&key);
+    let converted = json_value(item, path)?;
+    path.truncate(length);
+    object.insert(key, converted);
+    Ok(())
+}
+
+/// The error for JSON that does not fit the core type, naming `argument`.
+fn unfit_json(argument: &str, quoted: String, error: &serde_json::Error) -> labshare::Error {
+    labshare::Error::InvalidValue {
         field: argument.to_owned(),
-        value: text.chars().take(QUOTED_CHARS).collect(),
+        value: quoted.chars().take(QUOTED_CHARS).collect(),
         expected: Text::new(
             format!("`{argument}` 须为核心类型的 JSON（{error}）"),
             format!("`{argument}` must be JSON of the core type ({error})"),
         ),
-    })
+    }
 }
 
-/// Reads the core type `T` from a JSON argument (text or plain Python data).
+/// Reads the core type `T` from a JSON argument: JSON text, or plain Python
+/// data of the same shape.
 pub(crate) fn from_json<T: DeserializeOwned>(argument: &str, value: &Bound<'_, PyAny>) -> PyResult<T> {
-    let text = json_text(value)?;
-    Ok(from_json_text(argument, &text).map_err(CoreError::from)?)
+    if let Ok(text) = value.cast::<PyString>() {
+        let text = text.to_str()?;
+        let parsed = serde_json::from_str(text).map_err(|error| unfit_json(argument, text.to_owned(), &error));
+        return Ok(parsed.map_err(CoreError::from)?);
+    }
+    let mut path = argument.to_owned();
+    let data = json_value(value, &mut path)?;
+    let parsed = T::deserialize(&data).map_err(|error| unfit_json(argument, data.to_string(), &error));
+    Ok(parsed.map_err(CoreError::from)?)
 }
 
 /// Writes a core value as JSON text.

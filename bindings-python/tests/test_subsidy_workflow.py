@@ -246,3 +246,59 @@ def test_bad_json_names_the_argument():
         labshare.subsidy_concentration([1.5])
     text = json.dumps(["60.00", "40.00"])
     assert labshare.subsidy_concentration(text)["recipients"] == 2
+
+
+def test_readme_subsidy_example():
+    rules = {
+        "id": "xj-subsidy",
+        "version": 1,
+        "title": {"zh": "运行补贴实施细则", "en": "Operating subsidy rules"},
+        "years": {"from": 2017},
+        "text": {"zh": "按比例分配，每单位不超过 20 万元。", "en": "Proportional, at most 20万元 a unit."},
+        "allocation": {"base": {"method": "proportional"}, "cap": Decimal("200000")},
+    }
+    incomes = [{"unit": "U1", "audited": Decimal("40000")}, {"unit": "U2", "audited": Decimal("20000")}]
+    result = labshare.allocate_subsidy(rules, Decimal("1500"), incomes)
+    assert result["units"][0]["amount"] == "1000.00"
+    assert result["units"][1]["amount"] == "500.00"
+    assert result["rule_set"] == {"id": "xj-subsidy", "version": 1}
+
+
+@pytest.mark.parametrize("cap", [Decimal("600"), Decimal("600.000"), Decimal("6E+2"), 600, "600.00"])
+def test_amount_forms_in_plain_data(cap):
+    rules = {
+        "id": "forms",
+        "version": 1,
+        "title": {"zh": "形式", "en": "Forms"},
+        "years": {"from": 2017},
+        "text": {"zh": "封顶 600 元。", "en": "Capped at 600 元."},
+        "allocation": {"base": {"method": "proportional"}, "cap": cap},
+    }
+    incomes = [{"unit": "U1", "audited": Decimal("9000.0")}, {"unit": "U2", "audited": Decimal("1E+3")}]
+    if isinstance(cap, int):
+        # An int in the JSON is a number, and core reads amounts only from text.
+        with pytest.raises(labshare.InvalidInputError) as raised:
+            labshare.allocate_subsidy_amounts(rules, Decimal("1000"), incomes)
+        assert (raised.value.code, raised.value.field) == ("invalid_value", "rule_set")
+        return
+    result = labshare.allocate_subsidy_amounts(rules, Decimal("1000"), incomes)
+    assert [(u["unit"], u["amount"], u["limit"]) for u in result["units"]] == [
+        ("U1", "600.00", "cap"),
+        ("U2", "400.00", "none"),
+    ]
+
+
+def test_negative_zero_and_inexact_amounts_keep_core_codes():
+    rules = {
+        "id": "forms",
+        "version": 1,
+        "title": {"zh": "形式", "en": "Forms"},
+        "years": {"from": 2017},
+        "text": {"zh": "按比例。", "en": "Proportional."},
+        "allocation": {"base": {"method": "proportional"}},
+    }
+    incomes = [{"unit": "U1", "audited": Decimal("-0")}, {"unit": "U2", "audited": Decimal("5")}]
+    result = labshare.allocate_subsidy_amounts(rules, Decimal("10"), incomes)
+    assert [u["amount"] for u in result["units"]] == ["0.00", "10.00"]
+    with pytest.raises(labshare.InvalidInputError):
+        labshare.allocate_subsidy_amounts(rules, Decimal("10"), [{"unit": "U1", "audited": Decimal("1.001")}])

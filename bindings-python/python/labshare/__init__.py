@@ -42,7 +42,6 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from .fund import to_json
 from .lang import Explanation, Text
 from .registry import HistoryEntry, Instrument, InstrumentRecord, Unit
 from .statistics import (
@@ -102,5 +101,4 @@ __all__ = [
     "subsidy_concentration",
     "subsidy_history",
     "subsidy_what_if",
-    "to_json",
 ]
