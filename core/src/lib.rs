@@ -11,6 +11,7 @@ pub mod lang;
 pub mod money;
 pub mod network;
 pub mod registry;
+pub mod snapshot;
 pub mod usage;
 
 pub use access::{Actor, Role};
