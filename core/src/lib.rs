@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod error;
+pub mod exchange;
 pub mod ids;
 pub mod journal;
 pub mod lang;
