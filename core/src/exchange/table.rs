@@ -72,15 +72,25 @@ pub(crate) struct Table {
 pub(crate) fn read_csv(bytes: &[u8]) -> Result<Table> {
     let (text, format) = decode_csv(bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|error| {
-            let row = error.position().map_or(rows.len() as u64 + 1, |position| position.record() + 1);
+            let row = error.position().map_or(rows.len() as u64 + 1, |position| position.line());
             Error::Corrupt {
                 location: format!("row {row}"),
                 detail: Text::new(format!("无法读取 CSV：{error}"), format!("the CSV cannot be read: {error}")),
             }
         })?;
+        // The csv reader skips blank lines, which a spreadsheet shows as
+        // rows; they are put back so row numbers match what Excel shows.
+        let start = record.position().map_or(0, |position| usize::try_from(position.byte()).unwrap_or(usize::MAX));
+        let mut skipped = text.as_bytes().get(start..).unwrap_or_default();
+        // After a CRLF line end the reader stops between `\r` and `\n`.
+        if start > 0 && text.as_bytes().get(start - 1) == Some(&b'\r') {
+            skipped = skipped.strip_prefix(b"\n").unwrap_or(skipped);
+        }
+        let blank_lines = skipped.iter().take_while(|b| matches!(b, b'\n' | b'\r')).filter(|b| **b == b'\n').count();
+        rows.extend(std::iter::repeat_with(Vec::new).take(blank_lines));
         rows.push(record.iter().map(|field| text_cell(field.to_owned())).collect());
     }
     Ok(Table { format, sheet: None, first_row: 1, first_column: 0, rows })
@@ -172,6 +182,19 @@ mod tests {
         let cases = [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")];
         for (column, letters) in cases {
             assert_eq!(column_letters(column), letters, "column {column}");
+        }
+    }
+
+    #[test]
+    fn blank_csv_lines_keep_row_numbers() {
+        for text in ["a\n\nb\n\"x\ny\"\n\n\nc\n", "a\r\n\r\nb\r\n\"x\r\ny\"\r\n\r\n\r\nc\r\n"] {
+            let table = read_csv(text.as_bytes()).expect("read");
+            let firsts: Vec<String> = table.rows.iter().map(|row| row.first().map(Cell::display).unwrap_or_default()).collect();
+            assert_eq!(firsts.len(), 7, "{text:?}: {firsts:?}");
+            assert_eq!(firsts[0], "a");
+            assert_eq!(firsts[2], "b");
+            assert_eq!(firsts[3].replace('\r', ""), "x\ny");
+            assert_eq!(firsts[6], "c");
         }
     }
 
