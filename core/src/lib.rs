@@ -12,6 +12,7 @@ pub mod lang;
 pub mod money;
 pub mod network;
 pub mod registry;
+pub mod schema;
 pub mod snapshot;
 pub mod usage;
 

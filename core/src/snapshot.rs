@@ -48,6 +48,22 @@ struct SnapshotV1 {
     hash: serde::de::IgnoredAny,
 }
 
+/// A snapshot as it appears in a file, for the JSON Schema; reading and
+/// writing go through [`read_snapshot`] and [`write_snapshot`], which also
+/// check the hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SnapshotFile {
+    /// Format version; always the first member.
+    pub v: u32,
+    /// The last event applied to `network`.
+    pub head: ChainHead,
+    /// The state.
+    pub network: Network,
+    /// SHA-256 of the bytes before `,"hash"` followed by `}`; always the
+    /// last member.
+    pub hash: ChainHash,
+}
+
 /// A loaded snapshot: the state and the journal position it is at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Snapshot {

@@ -392,3 +392,30 @@ fn service_records_are_read() {
     assert_eq!(columns, vec![("E", 4), ("J", 4), ("F", 5)]);
     assert!(report.problems[2].reason.en.contains("machine hours or samples"));
 }
+
+/// Writes the seed files of the fuzz corpora from this file's sheets.
+#[test]
+#[ignore = "writes fuzz seed files; run by hand when the import formats change"]
+fn write_fuzz_seeds() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus");
+    let csv_dir = root.join("import_csv");
+    let xlsx_dir = root.join("import_xlsx");
+    std::fs::create_dir_all(&csv_dir).expect("folder");
+    std::fs::create_dir_all(&xlsx_dir).expect("folder");
+
+    let office = office_csv();
+    let report = instruments_from_csv(office.as_bytes(), &Mapping::default()).expect("read");
+    let (gb18030, _, _) = encoding_rs::GB18030.encode(&office);
+    let services = "服务日期,仪器编号,服务金额（元）,服务内容,服务方式,服务机时,服务样品数,经费来源,用户单位,用户评价\n2017/7/14,XJ-AT-001,1600,农残检测,委托,,2,基金,新疆农业大学,5\n";
+    let seeds: [(&std::path::Path, &str, Vec<u8>); 6] = [
+        (&csv_dir, "office.csv", office.clone().into_bytes()),
+        (&csv_dir, "office-gb18030.csv", gb18030.into_owned()),
+        (&csv_dir, "office-export.csv", instruments_csv(&report.records)),
+        (&csv_dir, "services.csv", services.as_bytes().to_vec()),
+        (&xlsx_dir, "typed.xlsx", typed_workbook()),
+        (&xlsx_dir, "office-export.xlsx", instruments_xlsx(&report.records).expect("xlsx")),
+    ];
+    for (dir, name, bytes) in seeds {
+        std::fs::write(dir.join(name), bytes).expect("written");
+    }
+}

@@ -73,6 +73,28 @@ struct LineV1 {
     hash: serde::de::IgnoredAny,
 }
 
+/// One journal line as it appears in a file, for the JSON Schema; reading
+/// and writing go through [`encode_line`] and [`decode_line`], which also
+/// check the hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct JournalLine {
+    /// Format version; always the first member.
+    pub v: u32,
+    /// Sequence number, from 1 without gaps.
+    pub seq: u64,
+    /// When the change was made (UTC).
+    pub at: DateTime<Utc>,
+    /// Who made it.
+    pub actor: Actor,
+    /// What changed.
+    pub change: Change,
+    /// The hash of the line before, or 64 zeros on the first line.
+    pub prev: ChainHash,
+    /// SHA-256 of the line's bytes before `,"hash"` followed by `}`; always
+    /// the last member.
+    pub hash: ChainHash,
+}
+
 /// Events read from a journal, with the head after the last of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Tail {
