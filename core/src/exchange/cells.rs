@@ -150,18 +150,33 @@ pub(crate) fn number_text(number: f64) -> String {
     format!("{number}")
 }
 
-/// Parses an amount; `unit` applies when the text names no unit of its own
-/// (`68万`, `1,234.50元`).
+/// Parses an amount cell; `unit` applies when the cell names no unit.
+pub(crate) fn parse_amount(cell: &Cell, unit: MoneyUnit) -> Result<Money, Text> {
+    match cell {
+        Cell::Number(number) => parse_amount_text(&number_text(*number), unit),
+        Cell::Text(text) => parse_amount_text(text, unit),
+        _ => parse_amount_text("", unit),
+    }
+}
+
+/// Parses an amount written in a cell; `unit` applies when the text names
+/// no unit of its own (`68万`, `1,234.50元`). Full-width digits are allowed.
 ///
 /// # Errors
 ///
 /// The reason: not a number, negative, finer than a fen, or too large.
-pub(crate) fn parse_amount(cell: &Cell, unit: MoneyUnit) -> Result<Money, Text> {
-    let text = match cell {
-        Cell::Number(number) => number_text(*number),
-        Cell::Text(text) => normalize_code(text),
-        _ => String::new(),
-    };
+///
+/// # Example
+///
+/// ```
+/// use labshare::exchange::cells::parse_amount_text;
+/// use labshare::exchange::mapping::MoneyUnit;
+///
+/// assert_eq!(parse_amount_text("１５．２７", MoneyUnit::Wan).map(|m| m.to_fen()), Ok(15_270_000));
+/// assert_eq!(parse_amount_text("152,700元", MoneyUnit::Wan).map(|m| m.to_fen()), Ok(15_270_000));
+/// ```
+pub fn parse_amount_text(text: &str, unit: MoneyUnit) -> Result<Money, Text> {
+    let text = normalize_code(text);
     let names_unit = text.ends_with('元') || text.ends_with('万');
     let with_unit = match unit {
         MoneyUnit::Wan if !names_unit => format!("{text}万"),
