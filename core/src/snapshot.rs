@@ -10,7 +10,7 @@
 //! hash of the last event applied. `hash` is the SHA-256 of the bytes before
 //! `,"hash"` followed by `}`, as on a journal line, so an edited snapshot is
 //! rejected. Loading a snapshot and applying the journal lines after its
-//! head gives the same state as replaying the whole journal; the tail must
+//! head gives the same state as replaying the whole journal. The tail must
 //! continue the snapshot's head exactly, so a tail from another journal or
 //! with a gap is rejected.
 //!
@@ -48,9 +48,9 @@ struct SnapshotV1 {
     hash: serde::de::IgnoredAny,
 }
 
-/// A snapshot as it appears in a file, for the JSON Schema; reading and
-/// writing go through [`read_snapshot`] and [`write_snapshot`], which also
-/// check the hash.
+/// A snapshot as it appears in a file, described for the JSON Schema. Code
+/// reads and writes snapshots with [`read_snapshot`] and [`write_snapshot`],
+/// which also check the hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SnapshotFile {
     /// Format version; always the first member.

@@ -7,8 +7,9 @@
 //! Each event is stored as its journal line (the JSON Lines format of
 //! [`labshare::journal`]) in one row, so the store's journal is exactly the
 //! file [`Store::journal_jsonl`] returns and every read checks the hash
-//! chain. Appends run in one transaction each: after a crash the store holds
-//! every committed append and nothing of an append that did not commit.
+//! chain. Appends run in one transaction each, so after a crash the store
+//! contains every committed append and nothing of an append that did not
+//! commit.
 //!
 //! ```no_run
 //! use labshare_store::StoredNetwork;
@@ -191,7 +192,7 @@ impl Store {
         Ok(self.head)
     }
 
-    /// Returns the whole journal as JSON Lines bytes, as a journal file holds it.
+    /// Returns the whole journal as the bytes of a JSON Lines journal file.
     ///
     /// # Errors
     ///

@@ -208,8 +208,8 @@ pub(crate) fn parse_count(cell: &Cell) -> Result<u64, Text> {
     }
 }
 
-/// Returns the text of a code cell. A numeric cell holds a code whose
-/// leading zeros Excel dropped, so it is padded to `width` digits.
+/// Returns the text of a code cell. In a numeric cell Excel has dropped the
+/// code's leading zeros, so the number is padded to `width` digits.
 pub(crate) fn code_text(cell: &Cell, width: usize) -> String {
     match cell {
         Cell::Number(number) if number.fract() == 0.0 && *number >= 0.0 && *number < 1.0e15 => {

@@ -4,9 +4,9 @@
 //! with the good rows as records and every bad cell as a [`RowProblem`]
 //! (row, column, value and reason in Chinese and English). For instrument
 //! lists, [`plan_instruments`] then shows what an import would change (a dry
-//! run) and [`apply_instruments`] makes the changes as journal events: all
-//! of them, or none if any row has a problem, unless the caller asks to take
-//! the good rows only.
+//! run), and [`apply_instruments`] makes the changes as journal events. It
+//! makes all of them, or none if any row has a problem, unless the caller
+//! asks to take the good rows only.
 
 use std::collections::BTreeMap;
 
@@ -42,11 +42,11 @@ pub struct RowProblem {
     pub header: String,
     /// The cell's value as written.
     pub value: String,
-    /// Why it was rejected and how to fix it.
+    /// Reason for the rejection and the fix, in Chinese and English.
     pub reason: Text,
 }
 
-/// How a column of the file was used.
+/// Use of a column of the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnUse {
@@ -70,7 +70,7 @@ pub struct ColumnMatch {
     pub field: Option<String>,
     /// The money unit its header names, if any.
     pub money_unit: Option<MoneyUnit>,
-    /// How the column was used.
+    /// Use of the column.
     pub used: ColumnUse,
 }
 
@@ -193,7 +193,7 @@ pub fn services_from_xlsx(bytes: &[u8], mapping: &Mapping) -> Result<ServiceImpo
     read_services(&read_xlsx(bytes, mapping.sheet.as_deref())?, mapping)
 }
 
-/// Where each field is in the table.
+/// Position of each field in the table.
 struct Layout {
     header_index: usize,
     header_row: u32,
@@ -576,7 +576,7 @@ pub struct ImportOptions {
     pub take_good_rows: bool,
 }
 
-/// What an import does with one row.
+/// Action an import takes for one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PlannedAction {
@@ -601,7 +601,7 @@ pub struct FieldChange {
     pub new: String,
 }
 
-/// What an import does with one good row.
+/// Planned action for one good row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PlannedRow {
     /// Spreadsheet row.
@@ -616,7 +616,7 @@ pub struct PlannedRow {
     pub reason: Option<Text>,
 }
 
-/// What an import would change, row by row: the result of a dry run.
+/// Changes an import would make, row by row: the result of a dry run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportPlan {
     /// The good rows of the report, in order.
@@ -640,7 +640,7 @@ impl ImportPlan {
 /// The events an import made, and its plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportOutcome {
-    /// What was done row by row.
+    /// Actions taken, row by row.
     pub plan: ImportPlan,
     /// The recorded events, for the host to store.
     pub events: Vec<Event>,

@@ -1,4 +1,4 @@
-//! Which spreadsheet column holds which field (表头映射).
+//! Mapping of spreadsheet columns to record fields (表头映射).
 //!
 //! Built-in headers cover the names offices and the national reporting tool
 //! use (仪器名称, 原值（万元）, 启用日期, …) and the English field names. A
@@ -43,8 +43,8 @@ pub struct Mapping {
     /// Unit of amounts whose header and cell name no unit.
     #[serde(default)]
     pub money_unit: MoneyUnit,
-    /// The 1-based row that holds the headers; found automatically among
-    /// the first 20 rows when absent.
+    /// The 1-based row of the headers. When absent, the importer picks the
+    /// row among the first 20 that matches the most headers.
     #[serde(default)]
     pub header_row: Option<u32>,
     /// The XLSX sheet to read; the first sheet when absent.
@@ -131,7 +131,7 @@ pub(crate) const SERVICE_FIELDS: [FieldDef; 11] = [
 /// lists them as recognised but does not read them.
 pub(crate) const INFORMATIONAL_HEADERS: [&str; 4] = ["所属单位", "提交状态", "序号", "submit_state"];
 
-/// The normalised form of a header and the money unit it names, if any.
+/// Returns the normalised form of a header and the money unit it names, if any.
 pub(crate) fn header_key(header: &str) -> (String, Option<MoneyUnit>) {
     let text: String = half_width(header).chars().filter(|c| !c.is_whitespace() && *c != '*').collect();
     let unit = if text.contains("万元") {
@@ -155,7 +155,7 @@ pub(crate) fn header_key(header: &str) -> (String, Option<MoneyUnit>) {
     (key, unit)
 }
 
-/// What a header was matched to.
+/// Result of matching a header.
 pub(crate) enum HeaderMatch {
     Field(&'static FieldDef),
     Informational,
@@ -185,10 +185,10 @@ impl Mapping {
             return HeaderMatch::Unknown;
         }
         for (extra, name) in &self.headers {
-            if header_key(extra).0 == key {
-                if let Some(field) = fields.iter().find(|field| field.name == name) {
-                    return HeaderMatch::Field(field);
-                }
+            if header_key(extra).0 == key
+                && let Some(field) = fields.iter().find(|field| field.name == name)
+            {
+                return HeaderMatch::Field(field);
             }
         }
         if self.builtin_headers {

@@ -47,7 +47,7 @@ impl SubmitState {
 /// The national platform's limits and coverage, as versioned data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct NationalRules {
-    /// Which field set these rules describe.
+    /// Name of the field set these rules describe.
     pub version: String,
     /// Instrument field name → maximum characters.
     pub instrument_limits: BTreeMap<String, usize>,
@@ -176,7 +176,7 @@ pub struct ExportViolation {
     pub limit: usize,
     /// The record's count.
     pub actual: usize,
-    /// What is wrong and how to fix it.
+    /// Explanation and fix, in Chinese and English.
     pub reason: Text,
 }
 
@@ -236,9 +236,9 @@ pub const SERVICE_HEADERS: [&str; 10] =
 
 /// A record that can be written as one sheet row.
 pub trait SheetRow {
-    /// The header row.
+    /// Returns the header row.
     fn headers() -> &'static [&'static str];
-    /// The cells, in header order.
+    /// Returns the cells, in header order.
     fn cells(&self) -> Vec<String>;
 }
 
@@ -328,8 +328,9 @@ pub fn instruments(network: &Network, rules: &NationalRules) -> NationalExport<N
         if state == SubmitState::Draft && !rules.include_drafts {
             continue;
         }
-        if let Some(minimum) = rules.min_original_value {
-            if record.original_value < minimum {
+        if let Some(minimum) = rules.min_original_value
+            && record.original_value < minimum
+        {
                 export.notes.push(ExportNote {
                     record: id,
                     note: Text::new(
@@ -341,8 +342,7 @@ pub fn instruments(network: &Network, rules: &NationalRules) -> NationalExport<N
                         ),
                     ),
                 });
-                continue;
-            }
+            continue;
         }
 
         let violations = instrument_violations(&id, record, rules);
@@ -377,7 +377,7 @@ fn exported_version(instrument: &Instrument) -> Option<(&InstrumentRecord, Submi
 }
 
 /// Formats a value in 万元 with `places` decimals, rounded half-up, and
-/// tells whether rounding changed it.
+/// returns whether rounding changed it.
 fn value_wan(value: Money, places: u32) -> (String, bool) {
     let exact = value.wan();
     let rounded = round_half_up(exact, places);

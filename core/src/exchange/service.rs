@@ -11,7 +11,7 @@ use crate::ids::InstrumentId;
 use crate::lang::Text;
 use crate::money::Money;
 
-/// How the service was given (服务方式).
+/// Service mode (服务方式).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceMode {
@@ -97,9 +97,9 @@ pub struct ServiceRecord {
     pub date: NaiveDate,
     /// Amount charged (服务金额), in 元.
     pub amount: Money,
-    /// What was done (服务内容), at most 200 characters.
+    /// Service content (服务内容), at most 200 characters.
     pub content: String,
-    /// How the service was given.
+    /// Service mode.
     pub mode: ServiceMode,
     /// Machine hours (服务机时), if counted in hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -106,7 +106,7 @@ fn instrument_cells(row: &InstrumentRow) -> Vec<String> {
 /// Writes the office list as CSV in UTF-8 with a byte-order mark, which
 /// Excel needs to show Chinese text correctly.
 // NOTE: a text cell that begins with `=`, `+`, `-` or `@` is written as is,
-// and Excel may evaluate it as a formula when it opens the CSV; the XLSX
+// and Excel may evaluate it as a formula when it opens the CSV. The XLSX
 // writer stores every cell as text and has no such risk.
 pub fn instruments_csv(rows: &[InstrumentRow]) -> Vec<u8> {
     let cells: Vec<Vec<String>> = rows.iter().map(instrument_cells).collect();
@@ -128,7 +128,8 @@ pub fn instruments_xlsx(rows: &[InstrumentRow]) -> Result<Vec<u8>> {
 pub(crate) fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     let mut writer = csv::Writer::from_writer(&mut bytes);
-    // Writing to a Vec cannot fail, and every row has the header's length.
+    // The csv writer fails only on I/O errors, which a Vec never returns, and
+    // on rows of unequal length, which the callers' fixed columns rule out.
     let _ = writer.write_record(headers);
     for row in rows {
         let _ = writer.write_record(row);

@@ -23,7 +23,7 @@ pub enum SourceFormat {
     Xlsx,
 }
 
-/// One cell as the file holds it.
+/// One cell as stored in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell {
     Empty,
@@ -36,7 +36,7 @@ pub(crate) enum Cell {
 }
 
 impl Cell {
-    /// Returns the cell as a person sees it, for problem reports.
+    /// Returns the cell's text as a spreadsheet displays it, for problem reports.
     pub(crate) fn display(&self) -> String {
         match self {
             Cell::Empty => String::new(),

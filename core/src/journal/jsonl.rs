@@ -73,9 +73,9 @@ struct LineV1 {
     hash: serde::de::IgnoredAny,
 }
 
-/// One journal line as it appears in a file, for the JSON Schema; reading
-/// and writing go through [`encode_line`] and [`decode_line`], which also
-/// check the hash.
+/// One journal line as it appears in a file, described for the JSON Schema.
+/// Code reads and writes lines with [`decode_line`] and [`encode_line`],
+/// which also check the hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct JournalLine {
     /// Format version; always the first member.
@@ -84,9 +84,9 @@ pub struct JournalLine {
     pub seq: u64,
     /// When the change was made (UTC).
     pub at: DateTime<Utc>,
-    /// Who made it.
+    /// The actor who made the change.
     pub actor: Actor,
-    /// What changed.
+    /// The change.
     pub change: Change,
     /// The hash of the line before, or 64 zeros on the first line.
     pub prev: ChainHash,
@@ -113,7 +113,7 @@ pub struct EncodedLines {
     pub head: ChainHead,
 }
 
-/// What is wrong with a journal line.
+/// Kind of problem found in a journal line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
@@ -144,7 +144,7 @@ pub struct LineProblem {
     pub seq: Option<u64>,
     /// Kind of problem.
     pub kind: ProblemKind,
-    /// What is wrong and what to do, in Chinese and English.
+    /// Explanation and fix, in Chinese and English.
     pub detail: Text,
 }
 
