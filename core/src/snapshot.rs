@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::journal::jsonl::{HASH_MEMBER, line_version, split_hash};
-use crate::journal::{ChainHash, ChainHead, read_jsonl_after};
+use crate::journal::{ChainHash, ChainHead, JournalReader};
 use crate::lang::Text;
 use crate::network::Network;
 
@@ -162,12 +162,12 @@ impl Snapshot {
     /// not continue the head; otherwise the error of the first event that
     /// the rules reject.
     pub fn continue_with(self, tail: &[u8]) -> Result<Restored> {
-        let tail = read_jsonl_after(&self.head, tail)?;
+        let mut reader = JournalReader::new(&self.head, tail);
         let mut network = self.network;
-        for event in &tail.events {
-            network.apply(event)?;
+        for event in reader.by_ref() {
+            network.apply(&event?)?;
         }
-        Ok(Restored { network, head: tail.head })
+        Ok(Restored { network, head: reader.head() })
     }
 }
 

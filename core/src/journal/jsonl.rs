@@ -297,14 +297,60 @@ pub fn read_jsonl(bytes: &[u8]) -> Result<Vec<Event>> {
 /// As [`read_jsonl`]; the first line must have sequence number
 /// `after.seq + 1` and name `after.hash` as `prev`.
 pub fn read_jsonl_after(after: &ChainHead, bytes: &[u8]) -> Result<Tail> {
-    let mut events = Vec::new();
-    let mut head = *after;
-    for (line_no, line) in lines(bytes) {
-        let (event, next) = decode_line(&head, line, line_no)?;
-        events.push(event);
-        head = next;
+    let mut reader = JournalReader::new(after, bytes);
+    let events = reader.by_ref().collect::<Result<Vec<Event>>>()?;
+    Ok(Tail { events, head: reader.head() })
+}
+
+/// Decodes journal lines one at a time, so a caller can apply each event
+/// without holding all of them in memory.
+///
+/// The iterator yields each event or the first error, then stops.
+#[derive(Debug, Clone)]
+pub struct JournalReader<'a> {
+    rest: &'a [u8],
+    line_no: u64,
+    head: ChainHead,
+    failed: bool,
+}
+
+impl<'a> JournalReader<'a> {
+    /// Starts reading `bytes` as lines that continue the journal ending at `after`.
+    pub fn new(after: &ChainHead, bytes: &'a [u8]) -> JournalReader<'a> {
+        let rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        JournalReader { rest, line_no: 0, head: *after, failed: false }
     }
-    Ok(Tail { events, head })
+
+    /// Returns the head after the last event read so far.
+    pub fn head(&self) -> ChainHead {
+        self.head
+    }
+}
+
+impl Iterator for JournalReader<'_> {
+    type Item = Result<Event>;
+
+    fn next(&mut self) -> Option<Result<Event>> {
+        if self.failed || self.rest.is_empty() {
+            return None;
+        }
+        let (line, rest) = match self.rest.iter().position(|&b| b == b'\n') {
+            Some(end) => (&self.rest[..end], &self.rest[end + 1..]),
+            None => (self.rest, &self.rest[self.rest.len()..]),
+        };
+        self.rest = rest;
+        self.line_no += 1;
+        match decode_line(&self.head, line, self.line_no) {
+            Ok((event, head)) => {
+                self.head = head;
+                Some(Ok(event))
+            }
+            Err(error) => {
+                self.failed = true;
+                Some(Err(error))
+            }
+        }
+    }
 }
 
 /// Checks every line of a journal that starts at sequence number 1 and
