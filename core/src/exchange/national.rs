@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -303,14 +304,15 @@ impl<R: SheetRow> NationalExport<R> {
         write_csv(R::headers(), &rows)
     }
 
-    /// Writes the records as an XLSX workbook with one sheet, 国家平台.
+    /// Writes the records as an XLSX workbook with one sheet, 国家平台,
+    /// whose document properties give `now` as the creation time.
     ///
     /// # Errors
     ///
     /// [`crate::Error::InvalidValue`] if the workbook cannot be built.
-    pub fn to_xlsx(&self) -> Result<Vec<u8>> {
+    pub fn to_xlsx(&self, now: DateTime<Utc>) -> Result<Vec<u8>> {
         let rows: Vec<Vec<String>> = self.records.iter().map(SheetRow::cells).collect();
-        write_xlsx("国家平台", R::headers(), &rows)
+        write_xlsx("国家平台", R::headers(), &rows, now)
     }
 }
 

@@ -5,7 +5,8 @@
 //! and the contact person, under the headers [`super::import`] reads, so
 //! importing a written list gives equal records.
 
-use rust_xlsxwriter::{Format, Workbook};
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use crate::error::{Error, Result};
 use crate::lang::Text;
@@ -113,15 +114,16 @@ pub fn instruments_csv(rows: &[InstrumentRow]) -> Vec<u8> {
     write_csv(&INSTRUMENT_HEADERS, &cells)
 }
 
-/// Writes the office list as an XLSX workbook with one sheet, 仪器设备.
+/// Writes the office list as an XLSX workbook with one sheet, 仪器设备,
+/// whose document properties give `now` as the creation time.
 ///
 /// # Errors
 ///
 /// [`Error::InvalidValue`] if the workbook cannot be built, such as for
 /// more than 1,048,575 rows.
-pub fn instruments_xlsx(rows: &[InstrumentRow]) -> Result<Vec<u8>> {
+pub fn instruments_xlsx(rows: &[InstrumentRow], now: DateTime<Utc>) -> Result<Vec<u8>> {
     let cells: Vec<Vec<String>> = rows.iter().map(instrument_cells).collect();
-    write_xlsx("仪器设备", &INSTRUMENT_HEADERS, &cells)
+    write_xlsx("仪器设备", &INSTRUMENT_HEADERS, &cells, now)
 }
 
 /// Writes a header row and text rows as CSV with a UTF-8 byte-order mark.
@@ -140,8 +142,12 @@ pub(crate) fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
 }
 
 /// Writes a header row and text rows to one sheet of an XLSX workbook,
-/// every cell as text so codes keep their leading zeros.
-pub(crate) fn write_xlsx(sheet: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
+/// every cell as text so codes keep their leading zeros. The workbook's
+/// creation time is `now`, so equal inputs give equal bytes.
+// NOTE: rust_xlsxwriter 0.102 reads the system clock when it builds its
+// default document properties; the value is replaced by `now` before the
+// workbook is written, so it never reaches the output.
+pub(crate) fn write_xlsx(sheet: &str, headers: &[&str], rows: &[Vec<String>], now: DateTime<Utc>) -> Result<Vec<u8>> {
     let failed = |error: rust_xlsxwriter::XlsxError| {
         Error::invalid_value(
             "workbook",
@@ -150,6 +156,7 @@ pub(crate) fn write_xlsx(sheet: &str, headers: &[&str], rows: &[Vec<String>]) ->
         )
     };
     let mut workbook = Workbook::new();
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&excel_time(now).map_err(failed)?));
     let worksheet = workbook.add_worksheet();
     worksheet.set_name(sheet).map_err(failed)?;
     let bold = Format::new().set_bold();
@@ -166,4 +173,13 @@ pub(crate) fn write_xlsx(sheet: &str, headers: &[&str], rows: &[Vec<String>]) ->
         }
     }
     workbook.save_to_buffer().map_err(failed)
+}
+
+fn excel_time(now: DateTime<Utc>) -> std::result::Result<ExcelDateTime, rust_xlsxwriter::XlsxError> {
+    let year = u16::try_from(now.year()).map_err(|_| rust_xlsxwriter::XlsxError::DateTimeRangeError(now.to_string()))?;
+    let month = u8::try_from(now.month()).unwrap_or(1);
+    let day = u8::try_from(now.day()).unwrap_or(1);
+    let hour = u16::try_from(now.hour()).unwrap_or(0);
+    let minute = u8::try_from(now.minute()).unwrap_or(0);
+    ExcelDateTime::from_ymd(year, month, day)?.and_hms(hour, minute, now.second())
 }
