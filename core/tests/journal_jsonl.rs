@@ -168,6 +168,22 @@ fn empty_journal_reads_as_no_events() {
 }
 
 #[test]
+fn newline_only_file_agrees_with_check() {
+    // Found by the journal_reader fuzz target: the reader and the check
+    // must agree on files made of newlines.
+    assert_eq!(read_jsonl(b"\n").expect("read"), vec![]);
+    assert!(verify_jsonl(b"\n").is_intact());
+
+    for bytes in [&b"\n\n"[..], b"\xEF\xBB\xBF\n\n", b"\r\n"] {
+        let check = verify_jsonl(bytes);
+        let read = read_jsonl(bytes);
+        assert!(!check.is_intact(), "{bytes:?}");
+        assert!(read.is_err(), "{bytes:?}");
+        assert_eq!(corrupt_location(&read.unwrap_err()), "line 1", "{bytes:?}");
+    }
+}
+
+#[test]
 fn blank_line_inside_is_rejected() {
     let (_, events) = common::sample_journal();
     let mut all = lines(&write_jsonl(&events[..3]).expect("written"));

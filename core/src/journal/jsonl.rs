@@ -311,14 +311,18 @@ pub struct JournalReader<'a> {
     rest: &'a [u8],
     line_no: u64,
     head: ChainHead,
-    failed: bool,
+    done: bool,
 }
 
 impl<'a> JournalReader<'a> {
     /// Starts reading `bytes` as lines that continue the journal ending at `after`.
+    ///
+    /// A leading byte-order mark and the final newline are dropped, as in
+    /// [`verify_jsonl`], so every other newline ends a line, even an empty one.
     pub fn new(after: &ChainHead, bytes: &'a [u8]) -> JournalReader<'a> {
         let rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        JournalReader { rest, line_no: 0, head: *after, failed: false }
+        let rest = rest.strip_suffix(b"\n").unwrap_or(rest);
+        JournalReader { rest, line_no: 0, head: *after, done: rest.is_empty() }
     }
 
     /// Returns the head after the last event read so far.
@@ -331,14 +335,20 @@ impl Iterator for JournalReader<'_> {
     type Item = Result<Event>;
 
     fn next(&mut self) -> Option<Result<Event>> {
-        if self.failed || self.rest.is_empty() {
+        if self.done {
             return None;
         }
-        let (line, rest) = match self.rest.iter().position(|&b| b == b'\n') {
-            Some(end) => (&self.rest[..end], &self.rest[end + 1..]),
-            None => (self.rest, &self.rest[self.rest.len()..]),
+        let line = match self.rest.iter().position(|&b| b == b'\n') {
+            Some(end) => {
+                let (line, rest) = self.rest.split_at(end);
+                self.rest = rest.get(1..).unwrap_or_default();
+                line
+            }
+            None => {
+                self.done = true;
+                self.rest
+            }
         };
-        self.rest = rest;
         self.line_no += 1;
         match decode_line(&self.head, line, self.line_no) {
             Ok((event, head)) => {
@@ -346,7 +356,7 @@ impl Iterator for JournalReader<'_> {
                 Some(Ok(event))
             }
             Err(error) => {
-                self.failed = true;
+                self.done = true;
                 Some(Err(error))
             }
         }
