@@ -73,7 +73,9 @@
 //! | [`fund`] | the yearly special fund and its ledger (专项资金) |
 //! | [`credit_code`], [`sme`], [`enterprise`] | enterprises: credit codes, SME size classes (中小企业划型), related parties |
 //! | [`voucher`] | innovation vouchers (创新券) |
-//! | [`journal`], [`network`] | events, replay and the network state |
+//! | [`journal`], [`snapshot`], [`network`] | events, the hash-chained JSON Lines journal, snapshots and replay |
+//! | [`exchange`] | spreadsheet import (CSV, XLSX) and the national platform export |
+//! | [`schema`] | JSON Schemas of records, events and reports |
 
 pub mod access;
 pub mod booking;
@@ -81,6 +83,7 @@ pub mod calendar;
 pub mod credit_code;
 pub mod enterprise;
 pub mod error;
+pub mod exchange;
 pub mod fund;
 pub mod ids;
 pub mod journal;
@@ -90,6 +93,8 @@ pub mod network;
 pub mod registry;
 pub mod sme;
 pub mod statistics;
+pub mod schema;
+pub mod snapshot;
 pub mod subsidy;
 pub mod usage;
 pub mod voucher;
