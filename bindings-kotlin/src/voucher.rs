@@ -3,9 +3,9 @@
 //! top-level functions.
 //!
 //! Applicants, provider ties, schemes and the requests of the lifecycle are
-//! large nested core types, so they cross as their serde JSON text, and so do
-//! the records that queries return (applications, vouchers, service uses,
-//! scheme states, classifications and the report). Amounts inside that JSON
+//! large nested core types, so they cross as their serde JSON text. So do the
+//! records that queries return: applications, vouchers, service uses, scheme
+//! states, classifications and the report. Amounts inside that JSON
 //! are strings in 元 with two places, such as `"1234.50"`, so they stay exact.
 //! Text that does not parse fails with `InvalidInput` (code `invalid_value`)
 //! naming the argument. Pool totals and credit codes, which callers read field
@@ -152,7 +152,8 @@ impl Network {
         self.change(|network| network.register_applicant(&actor, now, applicant))
     }
 
-    /// Replaces a registered applicant's record (`Applicant` JSON).
+    /// Replaces an applicant's data (`Applicant` JSON), such as a new year's
+    /// figures.
     pub fn update_applicant(
         &self,
         actor: Actor,
@@ -164,8 +165,9 @@ impl Network {
         self.change(|network| network.update_applicant(&actor, now, applicant))
     }
 
-    /// Records a provider unit's ties to enterprises and persons
-    /// (`ProviderTies` JSON), used to refuse related-party services.
+    /// Records a provider unit's actual controller and stakes
+    /// (`ProviderTies` JSON), replacing what it recorded before. The unit's
+    /// administrator or the office may do this.
     pub fn record_provider_ties(
         &self,
         actor: Actor,
@@ -217,7 +219,7 @@ impl Network {
         self.change(|network| network.fund_voucher_pool(&actor, now, scheme, amount, &source))
     }
 
-    /// Takes `amount` (元) of free money out of a scheme's pool.
+    /// Takes `amount` (元) of free money out of a scheme's pool. Office only.
     pub fn withdraw_from_voucher_pool(
         &self,
         actor: Actor,
@@ -246,7 +248,8 @@ impl Network {
         self.change(|network| network.apply_for_vouchers(&actor, now, request))
     }
 
-    /// Gives an application its review score.
+    /// Scores a pending application, for schemes that grant by score. Office
+    /// only.
     pub fn score_voucher_application(
         &self,
         actor: Actor,
@@ -262,7 +265,8 @@ impl Network {
         })
     }
 
-    /// Withdraws an undecided application at the applicant's request.
+    /// Withdraws a pending application. The applicant's contact or the office
+    /// may do this.
     pub fn withdraw_voucher_application(
         &self,
         actor: Actor,
@@ -274,7 +278,7 @@ impl Network {
         self.change(|network| network.withdraw_voucher_application(&actor, now, application))
     }
 
-    /// Rejects an undecided application with a reason. Office only.
+    /// Rejects a pending application with a reason. Office only.
     pub fn reject_voucher_application(
         &self,
         actor: Actor,
@@ -289,8 +293,8 @@ impl Network {
         })
     }
 
-    /// Decides the round of a scheme: ranks the scored applications and
-    /// grants amounts from the free pool. Office only.
+    /// Decides every pending application of a scheme in the scheme's order,
+    /// within the caps and the pool. Office only.
     pub fn decide_voucher_applications(
         &self,
         actor: Actor,
@@ -326,7 +330,8 @@ impl Network {
         self.change(|network| network.use_vouchers(&actor, now, request))
     }
 
-    /// Cancels a voucher use before redemption, giving the vouchers back.
+    /// Cancels a service before redemption. The amounts go back to the
+    /// vouchers, or to the pool for vouchers that expired meanwhile.
     pub fn cancel_voucher_use(
         &self,
         actor: Actor,
@@ -366,8 +371,9 @@ impl Network {
         self.change(|network| network.audit_redemption(&actor, now, service, decision))
     }
 
-    /// Expires the vouchers of a scheme whose validity has ended, releasing
-    /// their remaining value to the pool. Office only.
+    /// Expires the vouchers of a scheme whose validity ended by `now` and
+    /// lapses grants that can no longer be issued, so their balances go back
+    /// to the pool. Office only.
     pub fn expire_vouchers(
         &self,
         actor: Actor,

@@ -3,9 +3,9 @@
 //! free functions.
 //!
 //! Applicants, provider ties, schemes and the requests of the lifecycle are
-//! large nested core types, so they cross as their serde JSON text, and so do
-//! the records that queries return (applications, vouchers, service uses,
-//! scheme states, classifications and the report). Amounts inside that JSON
+//! large nested core types, so they cross as their serde JSON text. So do the
+//! records that queries return: applications, vouchers, service uses, scheme
+//! states, classifications and the report. Amounts inside that JSON
 //! are strings in 元 with two places, such as `"1234.50"`, so they stay exact.
 //! Text that does not parse raises `InvalidInputError` with code
 //! `invalid_value` naming the argument. Pool totals and credit codes, which
@@ -136,7 +136,8 @@ impl Network {
         Ok(self.change(py, |network| network.register_applicant(&actor, now, applicant))?)
     }
 
-    /// Replace a registered applicant's record (``Applicant`` JSON).
+    /// Replace an applicant's data (``Applicant`` JSON), such as a new
+    /// year's figures.
     fn update_applicant(
         &self,
         py: Python<'_>,
@@ -150,8 +151,9 @@ impl Network {
         Ok(self.change(py, |network| network.update_applicant(&actor, now, applicant))?)
     }
 
-    /// Record a provider unit's ties to enterprises and persons
-    /// (``ProviderTies`` JSON), used to refuse related-party services.
+    /// Record a provider unit's actual controller and stakes
+    /// (``ProviderTies`` JSON), replacing what it recorded before. The unit's
+    /// administrator or the office may do this.
     fn record_provider_ties(
         &self,
         py: Python<'_>,
@@ -214,6 +216,7 @@ impl Network {
     }
 
     /// Take ``amount`` (``Decimal``, 元) of free money out of a scheme's pool.
+    /// Office only.
     fn withdraw_from_voucher_pool(
         &self,
         py: Python<'_>,
@@ -246,7 +249,8 @@ impl Network {
         Ok(self.change(py, |network| network.apply_for_vouchers(&actor, now, request))?)
     }
 
-    /// Give an application its review score (``Decimal`` or ``int``).
+    /// Score a pending application (``Decimal`` or ``int``), for schemes that
+    /// grant by score. Office only.
     fn score_voucher_application(
         &self,
         py: Python<'_>,
@@ -264,7 +268,8 @@ impl Network {
         })?)
     }
 
-    /// Withdraw an undecided application at the applicant's request.
+    /// Withdraw a pending application. The applicant's contact or the office
+    /// may do this.
     fn withdraw_voucher_application(
         &self,
         py: Python<'_>,
@@ -280,7 +285,7 @@ impl Network {
         })?)
     }
 
-    /// Reject an undecided application with a reason. Office only.
+    /// Reject a pending application with a reason. Office only.
     fn reject_voucher_application(
         &self,
         py: Python<'_>,
@@ -297,8 +302,8 @@ impl Network {
         })?)
     }
 
-    /// Decide the round of a scheme: rank the scored applications and grant
-    /// amounts from the free pool. Office only.
+    /// Decide every pending application of a scheme in the scheme's order,
+    /// within the caps and the pool. Office only.
     fn decide_voucher_applications(
         &self,
         py: Python<'_>,
@@ -342,7 +347,8 @@ impl Network {
         Ok(self.change(py, |network| network.use_vouchers(&actor, now, request))?)
     }
 
-    /// Cancel a voucher use before redemption, giving the vouchers back.
+    /// Cancel a service before redemption. The amounts go back to the
+    /// vouchers, or to the pool for vouchers that expired meanwhile.
     fn cancel_voucher_use(
         &self,
         py: Python<'_>,
@@ -392,8 +398,9 @@ impl Network {
         })?)
     }
 
-    /// Expire the vouchers of a scheme whose validity has ended, releasing
-    /// their remaining value to the pool. Office only.
+    /// Expire the vouchers of a scheme whose validity ended by ``now`` and
+    /// lapse grants that can no longer be issued, so their balances go back
+    /// to the pool. Office only.
     fn expire_vouchers(
         &self,
         py: Python<'_>,

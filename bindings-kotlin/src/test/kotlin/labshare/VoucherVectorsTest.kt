@@ -237,7 +237,7 @@ class VoucherVectorsTest {
                 val error = assertThrows<LabshareException>("step $index") { runStep(network, step) }
                 assertEquals(text(step, "error"), error.code, "step $index: ${error.messageEn}")
                 optionalText(step, "rule")?.let { rule ->
-                    // The binding's errors carry no rule field; core writes the
+                    // The binding's errors carry no rule field. Core writes the
                     // rule's stable name at the start of the English message.
                     assertTrue(error.messageEn.startsWith("rule $rule violated:"), "step $index: ${error.messageEn}")
                 }
