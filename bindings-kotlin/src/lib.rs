@@ -34,5 +34,6 @@ pub mod statistics;
 pub mod subsidy;
 pub mod types;
 pub mod usage;
+pub mod voucher;
 
 uniffi::setup_scaffolding!();

@@ -80,8 +80,13 @@ impl Network {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Runs `read` on the core network.
+    pub(crate) fn read<T>(&self, read: impl FnOnce(&labshare::Network) -> T) -> T {
+        read(&self.lock().network)
+    }
+
     /// Runs one change, records its event and returns the event as JSON text.
-    fn change(
+    pub(crate) fn change(
         &self,
         change: impl FnOnce(&mut labshare::Network) -> labshare::Result<Event>,
     ) -> Result<String, LabshareError> {

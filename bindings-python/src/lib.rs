@@ -60,6 +60,7 @@ mod money;
 mod network;
 mod statistics;
 mod subsidy;
+mod voucher;
 
 /// Native part of the `labshare` package; import from `labshare` instead.
 #[pymodule]
@@ -92,6 +93,12 @@ mod _native {
     use crate::subsidy::allocate_proportional;
     #[pymodule_export]
     use crate::subsidy::ratio_percent;
+    #[pymodule_export]
+    use crate::voucher::classify_size;
+    #[pymodule_export]
+    use crate::voucher::credit_code_check_character;
+    #[pymodule_export]
+    use crate::voucher::parse_credit_code;
 
     /// Version of the `labshare-python` crate that built this module.
     #[pymodule_export]

@@ -109,7 +109,7 @@ impl Network {
 
     /// Runs one change with the GIL released, records its event and returns
     /// the event as JSON text.
-    fn change<F>(&self, py: Python<'_>, change: F) -> Result<String, CoreError>
+    pub(crate) fn change<F>(&self, py: Python<'_>, change: F) -> Result<String, CoreError>
     where
         F: FnOnce(&mut labshare::Network) -> labshare::Result<Event> + Send,
     {
@@ -123,7 +123,7 @@ impl Network {
     }
 
     /// Runs `read` on the core network with the GIL released.
-    fn read<T: Send>(
+    pub(crate) fn read<T: Send>(
         &self,
         py: Python<'_>,
         read: impl FnOnce(&labshare::Network) -> T + Send,

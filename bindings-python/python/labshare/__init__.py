@@ -9,7 +9,7 @@ Amounts of money are ``decimal.Decimal`` values in 元 with two places, never
 floats. Errors are subclasses of ``LabshareError``, defined in
 ``labshare.errors``. Value types are frozen dataclasses in ``labshare.access``,
 ``labshare.registry``, ``labshare.usage``, ``labshare.statistics``,
-``labshare.subsidy`` and ``labshare.lang``, all re-exported here.
+``labshare.subsidy``, ``labshare.voucher`` and ``labshare.lang``, all re-exported here.
 """
 
 from ._native import (
@@ -19,9 +19,12 @@ from ._native import (
     band_table,
     check_published,
     check_stated_ratio,
+    classify_size,
     compare_with_records,
+    credit_code_check_character,
     format_wan,
     format_yuan,
+    parse_credit_code,
     parse_money,
     parse_money_rounded,
     round_money,
@@ -48,6 +51,7 @@ from .statistics import (
 )
 from .subsidy import Allocation, Claim, Share
 from .usage import UsageReport, UsageTotals
+from .voucher import CreditCode, PoolTotals
 
 __all__ = [
     "Actor",
@@ -57,6 +61,7 @@ __all__ = [
     "BandTable",
     "Claim",
     "ConflictError",
+    "CreditCode",
     "Explanation",
     "Finding",
     "HistoryEntry",
@@ -69,6 +74,7 @@ __all__ = [
     "Network",
     "NotFoundError",
     "PermissionDeniedError",
+    "PoolTotals",
     "PublishedBand",
     "PublishedInstrumentFigures",
     "Share",
@@ -81,9 +87,12 @@ __all__ = [
     "band_table",
     "check_published",
     "check_stated_ratio",
+    "classify_size",
     "compare_with_records",
+    "credit_code_check_character",
     "format_wan",
     "format_yuan",
+    "parse_credit_code",
     "parse_money",
     "parse_money_rounded",
     "round_money",
