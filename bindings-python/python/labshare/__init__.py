@@ -9,10 +9,11 @@ Amounts of money are ``decimal.Decimal`` values in 元 with two places, never
 floats. Errors are subclasses of ``LabshareError``, defined in
 ``labshare.errors``. Value types are frozen dataclasses in ``labshare.access``,
 ``labshare.registry``, ``labshare.usage``, ``labshare.statistics``,
-``labshare.subsidy`` and ``labshare.lang``, all re-exported here.
+``labshare.subsidy``, ``labshare.booking`` and ``labshare.lang``, all re-exported here.
 """
 
 from ._native import (
+    Calendar,
     Network,
     __version__,
     allocate_proportional,
@@ -22,11 +23,14 @@ from ._native import (
     compare_with_records,
     format_wan,
     format_yuan,
+    local_time,
+    local_to_utc,
     parse_money,
     parse_money_rounded,
     round_money,
 )
 from .access import Actor
+from .booking import BookingReceipt, LocalTime, SlotRequest
 from .errors import (
     ConflictError,
     IntegrityError,
@@ -53,6 +57,8 @@ __all__ = [
     "Actor",
     "Allocation",
     "Band",
+    "BookingReceipt",
+    "Calendar",
     "BandRow",
     "BandTable",
     "Claim",
@@ -66,12 +72,14 @@ __all__ = [
     "InvalidInputError",
     "LabeledAmount",
     "LabshareError",
+    "LocalTime",
     "Network",
     "NotFoundError",
     "PermissionDeniedError",
     "PublishedBand",
     "PublishedInstrumentFigures",
     "Share",
+    "SlotRequest",
     "Text",
     "Unit",
     "UsageReport",
@@ -84,6 +92,8 @@ __all__ = [
     "compare_with_records",
     "format_wan",
     "format_yuan",
+    "local_time",
+    "local_to_utc",
     "parse_money",
     "parse_money_rounded",
     "round_money",
