@@ -30,8 +30,8 @@ use crate::network::{Network, event_json};
 /// ``Calendar.official()`` holds the compiled years; ``load_year`` adds a
 /// newer year from the JSON bytes of a holiday file of the same shape. The
 /// ``missing`` argument of the day functions chooses what happens for a year
-/// without data: ``"error"`` (the default) raises ``InvalidInputError`` with
-/// code ``rule_violation`` and rule ``calendar.year_not_loaded``,
+/// without data: ``"error"`` (the default) raises ``ConflictError`` with code
+/// ``rule_violation`` and rule ``calendar.year_not_loaded``,
 /// ``"weekdays_only"`` counts Monday to Friday and ignores holidays.
 #[pyclass(frozen, module = "labshare", name = "Calendar")]
 pub struct Calendar {
