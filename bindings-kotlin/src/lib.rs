@@ -24,6 +24,7 @@
 //! panic must never reach Kotlin.
 
 pub mod access;
+pub mod booking;
 pub mod convert;
 pub mod errors;
 pub mod lang;

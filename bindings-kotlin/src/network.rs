@@ -23,9 +23,9 @@ use crate::usage::{UsageReport, UsageTotals};
 /// The core network and the events that built it.
 ///
 /// `events` contains exactly the events applied to `network`, in order.
-struct State {
-    network: labshare::Network,
-    events: Vec<Event>,
+pub(crate) struct State {
+    pub(crate) network: labshare::Network,
+    pub(crate) events: Vec<Event>,
 }
 
 /// The state of one instrument-sharing network, changed only through events.
@@ -53,7 +53,7 @@ fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
 }
 
 /// Writes an event as JSON text, the form a host stores.
-fn event_json(event: &Event) -> Result<String, labshare::Error> {
+pub(crate) fn event_json(event: &Event) -> Result<String, labshare::Error> {
     // Every type in an event serialises to JSON without error (no maps with
     // non-string keys, no custom serialisers that fail), so this error is not
     // expected in practice.
@@ -76,7 +76,7 @@ impl Network {
     /// Locks the state. A poisoned lock is taken over: core checks every
     /// change before it mutates anything, so a panic inside a call cannot
     /// have left the state half-changed.
-    fn lock(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 

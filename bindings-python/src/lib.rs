@@ -53,6 +53,7 @@
 
 use pyo3::prelude::*;
 
+mod booking;
 mod convert;
 mod errors;
 mod lang;
@@ -65,6 +66,12 @@ mod voucher;
 /// Native part of the `labshare` package; import from `labshare` instead.
 #[pymodule]
 mod _native {
+    #[pymodule_export]
+    use crate::booking::Calendar;
+    #[pymodule_export]
+    use crate::booking::local_time;
+    #[pymodule_export]
+    use crate::booking::local_to_utc;
     #[pymodule_export]
     use crate::lang::render_explanation;
     #[pymodule_export]

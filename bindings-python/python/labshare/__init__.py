@@ -9,10 +9,11 @@ Amounts of money are ``decimal.Decimal`` values in 元 with two places, never
 floats. Errors are subclasses of ``LabshareError``, defined in
 ``labshare.errors``. Value types are frozen dataclasses in ``labshare.access``,
 ``labshare.registry``, ``labshare.usage``, ``labshare.statistics``,
-``labshare.subsidy``, ``labshare.voucher`` and ``labshare.lang``, all re-exported here.
+``labshare.subsidy``, ``labshare.booking``, ``labshare.voucher`` and ``labshare.lang``, all re-exported here.
 """
 
 from ._native import (
+    Calendar,
     Network,
     __version__,
     allocate_proportional,
@@ -24,12 +25,15 @@ from ._native import (
     credit_code_check_character,
     format_wan,
     format_yuan,
+    local_time,
+    local_to_utc,
     parse_credit_code,
     parse_money,
     parse_money_rounded,
     round_money,
 )
 from .access import Actor
+from .booking import BookingReceipt, LocalTime, SlotRequest
 from .errors import (
     ConflictError,
     IntegrityError,
@@ -57,6 +61,8 @@ __all__ = [
     "Actor",
     "Allocation",
     "Band",
+    "BookingReceipt",
+    "Calendar",
     "BandRow",
     "BandTable",
     "Claim",
@@ -71,6 +77,7 @@ __all__ = [
     "InvalidInputError",
     "LabeledAmount",
     "LabshareError",
+    "LocalTime",
     "Network",
     "NotFoundError",
     "PermissionDeniedError",
@@ -78,6 +85,7 @@ __all__ = [
     "PublishedBand",
     "PublishedInstrumentFigures",
     "Share",
+    "SlotRequest",
     "Text",
     "Unit",
     "UsageReport",
@@ -92,6 +100,8 @@ __all__ = [
     "credit_code_check_character",
     "format_wan",
     "format_yuan",
+    "local_time",
+    "local_to_utc",
     "parse_credit_code",
     "parse_money",
     "parse_money_rounded",
