@@ -133,7 +133,7 @@ macro_rules! bounded {
     )*};
 }
 
-bounded!(u32, u64);
+bounded!(u16, u32, u64);
 
 #[cfg(test)]
 mod tests {

@@ -147,7 +147,7 @@ pub fn subsidy_history(years: String) -> Result<String, LabshareError> {
 
 impl Network {
     /// Runs a query on the core network and writes its result as JSON.
-    fn query<T: Serialize>(
+    fn fund_query<T: Serialize>(
         &self,
         what: &str,
         read: impl FnOnce(&labshare::Network) -> labshare::Result<T>,
@@ -238,7 +238,7 @@ impl Network {
 
     /// Returns every published rule set as JSON.
     pub fn subsidy_rule_sets(&self) -> Result<String, LabshareError> {
-        self.query("rule sets", |network| Ok(network.subsidy().rule_sets().to_vec()))
+        self.fund_query("rule sets", |network| Ok(network.subsidy().rule_sets().to_vec()))
     }
 
     /// Returns `unit`'s application for `year` as JSON. Fails with
@@ -247,7 +247,7 @@ impl Network {
     pub fn subsidy_application(&self, actor: Actor, unit: String, year: i32) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
         let unit = UnitId::new(unit)?;
-        self.query("application", |network| network.subsidy_application(&actor, &unit, year).cloned())
+        self.fund_query("application", |network| network.subsidy_application(&actor, &unit, year).cloned())
     }
 
     /// Returns the audit result of `unit`'s application for `year` as JSON.
@@ -256,7 +256,7 @@ impl Network {
     pub fn subsidy_audit(&self, actor: Actor, unit: String, year: i32) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
         let unit = UnitId::new(unit)?;
-        self.query("audit", |network| network.subsidy_audit(&actor, &unit, year).cloned())
+        self.fund_query("audit", |network| network.subsidy_audit(&actor, &unit, year).cloned())
     }
 
     /// Returns `unit`'s allocated share for `year`, with its explanation, as
@@ -265,14 +265,14 @@ impl Network {
     pub fn subsidy_share(&self, actor: Actor, unit: String, year: i32) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
         let unit = UnitId::new(unit)?;
-        self.query("share", |network| network.subsidy_share(&actor, &unit, year).cloned())
+        self.fund_query("share", |network| network.subsidy_share(&actor, &unit, year).cloned())
     }
 
     /// Returns every application for `year`, in unit order, as JSON. Office
     /// only.
     pub fn subsidy_applications(&self, actor: Actor, year: i32) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
-        self.query("applications", |network| {
+        self.fund_query("applications", |network| {
             let applications = network.subsidy().applications(&actor, year)?;
             Ok(applications.into_iter().cloned().collect::<Vec<_>>())
         })
@@ -282,7 +282,7 @@ impl Network {
     /// only.
     pub fn subsidy_allocation(&self, actor: Actor, year: i32) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
-        self.query("allocation", |network| network.subsidy().allocation(&actor, year).cloned())
+        self.fund_query("allocation", |network| network.subsidy().allocation(&actor, year).cloned())
     }
 
     /// Returns `unit`'s filed use report for `year` as JSON. Fails with
@@ -291,14 +291,14 @@ impl Network {
     pub fn subsidy_use_report(&self, actor: Actor, unit: String, year: i32) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
         let unit = UnitId::new(unit)?;
-        self.query("use report", |network| network.subsidy().use_report(&actor, &unit, year).cloned())
+        self.fund_query("use report", |network| network.subsidy().use_report(&actor, &unit, year).cloned())
     }
 
     /// Returns the history figures over every allocated year
     /// (`HistoryReport`) as JSON. Office only.
     pub fn subsidy_history(&self, actor: Actor) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
-        self.query("history", |network| network.subsidy().history(&actor))
+        self.fund_query("history", |network| network.subsidy().history(&actor))
     }
 
     /// Opens a fund year with its `appropriation` (元) and its `budget` split
@@ -369,13 +369,13 @@ impl Network {
     /// only.
     pub fn fund_report(&self, actor: Actor, year: i32) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
-        self.query("fund report", |network| network.fund().report(&actor, year))
+        self.fund_query("fund report", |network| network.fund().report(&actor, year))
     }
 
     /// Returns fund year `year` with its budget and ledger (`FundYear`) as
     /// JSON. Office only.
     pub fn fund_year(&self, actor: Actor, year: i32) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
-        self.query("fund year", |network| network.fund().fund_year(&actor, year).cloned())
+        self.fund_query("fund year", |network| network.fund().fund_year(&actor, year).cloned())
     }
 }

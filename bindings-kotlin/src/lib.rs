@@ -24,6 +24,7 @@
 //! panic must never reach Kotlin.
 
 pub mod access;
+pub mod booking;
 pub mod convert;
 pub mod errors;
 pub mod fund;
@@ -35,5 +36,6 @@ pub mod statistics;
 pub mod subsidy;
 pub mod types;
 pub mod usage;
+pub mod voucher;
 
 uniffi::setup_scaffolding!();

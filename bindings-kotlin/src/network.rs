@@ -25,7 +25,7 @@ use crate::usage::{UsageReport, UsageTotals};
 /// `events` contains exactly the events applied to `network`, in order.
 pub(crate) struct State {
     pub(crate) network: labshare::Network,
-    events: Vec<Event>,
+    pub(crate) events: Vec<Event>,
 }
 
 /// The state of one instrument-sharing network, changed only through events.
@@ -53,7 +53,7 @@ fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
 }
 
 /// Writes an event as JSON text, the form a host stores.
-fn event_json(event: &Event) -> Result<String, labshare::Error> {
+pub(crate) fn event_json(event: &Event) -> Result<String, labshare::Error> {
     // Every type in an event serialises to JSON without error (no maps with
     // non-string keys, no custom serialisers that fail), so this error is not
     // expected in practice.
@@ -78,6 +78,11 @@ impl Network {
     /// have left the state half-changed.
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `read` on the core network.
+    pub(crate) fn read<T>(&self, read: impl FnOnce(&labshare::Network) -> T) -> T {
+        read(&self.lock().network)
     }
 
     /// Runs one change, records its event and returns the event as JSON text.

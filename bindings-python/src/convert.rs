@@ -12,6 +12,7 @@
 //! of the Python package, one submodule per core concept.
 
 pub mod access;
+pub mod booking;
 pub mod lang;
 pub mod names;
 pub mod object;
@@ -377,7 +378,7 @@ macro_rules! bounded {
     )*};
 }
 
-bounded!(i32, i64, i128, u32, u64);
+bounded!(i32, i64, i128, u16, u32, u64);
 
 #[cfg(test)]
 mod tests {

@@ -53,6 +53,7 @@
 
 use pyo3::prelude::*;
 
+mod booking;
 mod convert;
 mod errors;
 mod fund;
@@ -61,6 +62,7 @@ mod money;
 mod network;
 mod statistics;
 mod subsidy;
+mod voucher;
 
 /// Native part of the `labshare` package; import from `labshare` instead.
 #[pymodule]
@@ -79,6 +81,12 @@ mod _native {
     use crate::fund::subsidy_history;
     #[pymodule_export]
     use crate::fund::subsidy_what_if;
+    #[pymodule_export]
+    use crate::booking::Calendar;
+    #[pymodule_export]
+    use crate::booking::local_time;
+    #[pymodule_export]
+    use crate::booking::local_to_utc;
     #[pymodule_export]
     use crate::lang::render_explanation;
     #[pymodule_export]
@@ -107,6 +115,12 @@ mod _native {
     use crate::subsidy::allocate_proportional;
     #[pymodule_export]
     use crate::subsidy::ratio_percent;
+    #[pymodule_export]
+    use crate::voucher::classify_size;
+    #[pymodule_export]
+    use crate::voucher::credit_code_check_character;
+    #[pymodule_export]
+    use crate::voucher::parse_credit_code;
 
     /// Version of the `labshare-python` crate that built this module.
     #[pymodule_export]

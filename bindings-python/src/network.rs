@@ -26,9 +26,9 @@ use crate::errors::CoreError;
 ///
 /// `events` contains exactly the events applied to `network`, in order, so
 /// `events.len() + 1 == network.next_seq()`.
-struct State {
-    network: labshare::Network,
-    events: Vec<Event>,
+pub(crate) struct State {
+    pub(crate) network: labshare::Network,
+    pub(crate) events: Vec<Event>,
 }
 
 /// The state of one instrument-sharing network, changed only through events.
@@ -62,7 +62,7 @@ fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
 }
 
 /// Writes an event as JSON text, the form a host stores.
-fn event_json(event: &Event) -> Result<String, labshare::Error> {
+pub(crate) fn event_json(event: &Event) -> Result<String, labshare::Error> {
     // Every type in an event serialises to JSON without error (no maps with
     // non-string keys, no custom serialisers that fail), so this error
     // is not expected in practice.
@@ -103,7 +103,7 @@ impl Network {
     /// Locks the state. A poisoned lock is taken over: core checks every
     /// change before it mutates anything, so a panic inside a call cannot
     /// have left the state half-changed.
-    fn lock(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 

@@ -55,3 +55,12 @@ pub struct Event {
     /// What changed.
     pub change: Change,
 }
+
+mod chain;
+pub(crate) mod jsonl;
+
+pub use chain::{ChainHash, ChainHead};
+pub use jsonl::{
+    EncodedLines, FORMAT_VERSION, JournalCheck, JournalLine, JournalReader, LineProblem, ProblemKind, Tail,
+    append_jsonl, decode_line, encode_line, read_jsonl, read_jsonl_after, verify_jsonl, write_jsonl,
+};

@@ -57,13 +57,33 @@
 //!   in Chinese and English naming the field, the value and the fix.
 //! - User-facing text comes in both languages as [`Text`]; computed amounts
 //!   carry a step-by-step [`lang::Explanation`].
+//!
+//! ## Modules by concept
+//!
+//! | module | concept |
+//! |---|---|
+//! | [`money`] | CNY amounts (金额), half-up rounding |
+//! | [`access`] | actors and role checks (权限) |
+//! | [`registry`] | member units and instruments, review and publication (登记与审核) |
+//! | [`usage`] | yearly usage reports (使用情况) |
+//! | [`statistics`] | value bands and consistency checks of published figures |
+//! | [`calendar`] | the official working-day calendar with make-up days (调休) and zones |
+//! | [`booking`] | booking policies, bookings, waitlists and service records (网上预约) |
+//! | [`subsidy`] | subsidy rule sets (细则), audit, allocation and analysis (运行补贴) |
+//! | [`fund`] | the yearly special fund and its ledger (专项资金) |
+//! | [`credit_code`], [`sme`], [`enterprise`] | enterprises: credit codes, SME size classes (中小企业划型), related parties |
+//! | [`voucher`] | innovation vouchers (创新券) |
+//! | [`journal`], [`snapshot`], [`network`] | events, the hash-chained JSON Lines journal, snapshots and replay |
+//! | [`exchange`] | spreadsheet import (CSV, XLSX) and the national platform export |
+//! | [`schema`] | JSON Schemas of records, events and reports |
 
 pub mod access;
-pub mod credit_code;
-pub mod enterprise;
 pub mod booking;
 pub mod calendar;
+pub mod credit_code;
+pub mod enterprise;
 pub mod error;
+pub mod exchange;
 pub mod fund;
 pub mod ids;
 pub mod journal;
@@ -72,6 +92,10 @@ pub mod money;
 pub mod network;
 pub mod registry;
 pub mod sme;
+pub mod statistics;
+pub mod schema;
+pub mod snapshot;
+pub mod subsidy;
 pub mod usage;
 pub mod voucher;
 
@@ -82,5 +106,3 @@ pub use journal::{Change, Event};
 pub use lang::{Lang, Text};
 pub use money::Money;
 pub use network::Network;
-pub mod statistics;
-pub mod subsidy;

@@ -9,10 +9,11 @@ Amounts of money are ``decimal.Decimal`` values in 元 with two places, never
 floats. Errors are subclasses of ``LabshareError``, defined in
 ``labshare.errors``. Value types are frozen dataclasses in ``labshare.access``,
 ``labshare.registry``, ``labshare.usage``, ``labshare.statistics``,
-``labshare.subsidy`` and ``labshare.lang``, all re-exported here.
+``labshare.subsidy``, ``labshare.booking``, ``labshare.voucher`` and ``labshare.lang``, all re-exported here.
 """
 
 from ._native import (
+    Calendar,
     Network,
     __version__,
     allocate_proportional,
@@ -23,9 +24,14 @@ from ._native import (
     band_table,
     check_published,
     check_stated_ratio,
+    classify_size,
     compare_with_records,
+    credit_code_check_character,
     format_wan,
     format_yuan,
+    local_time,
+    local_to_utc,
+    parse_credit_code,
     parse_money,
     parse_money_rounded,
     round_money,
@@ -34,6 +40,7 @@ from ._native import (
     subsidy_what_if,
 )
 from .access import Actor
+from .booking import BookingReceipt, LocalTime, SlotRequest
 from .errors import (
     ConflictError,
     IntegrityError,
@@ -55,15 +62,19 @@ from .statistics import (
 )
 from .subsidy import Allocation, Claim, Share
 from .usage import UsageReport, UsageTotals
+from .voucher import CreditCode, PoolTotals
 
 __all__ = [
     "Actor",
     "Allocation",
     "Band",
+    "BookingReceipt",
+    "Calendar",
     "BandRow",
     "BandTable",
     "Claim",
     "ConflictError",
+    "CreditCode",
     "Explanation",
     "Finding",
     "HistoryEntry",
@@ -73,12 +84,15 @@ __all__ = [
     "InvalidInputError",
     "LabeledAmount",
     "LabshareError",
+    "LocalTime",
     "Network",
     "NotFoundError",
     "PermissionDeniedError",
+    "PoolTotals",
     "PublishedBand",
     "PublishedInstrumentFigures",
     "Share",
+    "SlotRequest",
     "Text",
     "Unit",
     "UsageReport",
@@ -92,9 +106,14 @@ __all__ = [
     "band_table",
     "check_published",
     "check_stated_ratio",
+    "classify_size",
     "compare_with_records",
+    "credit_code_check_character",
     "format_wan",
     "format_yuan",
+    "local_time",
+    "local_to_utc",
+    "parse_credit_code",
     "parse_money",
     "parse_money_rounded",
     "round_money",

@@ -1,0 +1,208 @@
+//! Spreadsheet bytes as a grid of cells, from CSV or XLSX.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::lang::Text;
+
+/// The kind of file rows were read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceFormat {
+    /// Comma-separated values in UTF-8.
+    CsvUtf8,
+    /// Comma-separated values in GB18030 (which includes GBK), as Excel on
+    /// Chinese Windows saves them.
+    CsvGb18030,
+    /// Excel 2007+ workbook.
+    Xlsx,
+}
+
+/// One cell as stored in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    /// An XLSX cell formatted as a date.
+    Date(NaiveDate),
+    /// An XLSX cell whose value is a formula error such as `#N/A`.
+    Error(String),
+}
+
+impl Cell {
+    /// Returns the cell's text as a spreadsheet displays it, for problem reports.
+    pub(crate) fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => text.clone(),
+            Cell::Number(number) => number.to_string(),
+            Cell::Date(date) => date.format("%Y-%m-%d").to_string(),
+            Cell::Error(error) => error.clone(),
+        }
+    }
+
+    pub(crate) fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(text) => text.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// Rows of cells; `first_row` is the 1-based spreadsheet row of `rows[0]`
+/// and `first_column` the 0-based column of each row's first cell.
+#[derive(Debug, Clone)]
+pub(crate) struct Table {
+    pub format: SourceFormat,
+    pub sheet: Option<String>,
+    pub first_row: u32,
+    pub first_column: u32,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Reads CSV bytes: UTF-8 (with or without a byte-order mark), or GB18030
+/// when the bytes are not valid UTF-8.
+pub(crate) fn read_csv(bytes: &[u8]) -> Result<Table> {
+    let (text, format) = decode_csv(bytes);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|error| {
+            let row = error.position().map_or(rows.len() as u64 + 1, |position| position.line());
+            Error::Corrupt {
+                location: format!("row {row}"),
+                detail: Text::new(format!("无法读取 CSV：{error}"), format!("the CSV cannot be read: {error}")),
+            }
+        })?;
+        // The csv reader skips blank lines, which a spreadsheet shows as
+        // rows; they are put back so row numbers match what Excel shows.
+        let start = record.position().map_or(0, |position| usize::try_from(position.byte()).unwrap_or(usize::MAX));
+        let mut skipped = text.as_bytes().get(start..).unwrap_or_default();
+        // After a CRLF line end the reader stops between `\r` and `\n`.
+        if start > 0 && text.as_bytes().get(start - 1) == Some(&b'\r') {
+            skipped = skipped.strip_prefix(b"\n").unwrap_or(skipped);
+        }
+        let blank_lines = skipped.iter().take_while(|b| matches!(b, b'\n' | b'\r')).filter(|b| **b == b'\n').count();
+        rows.extend(std::iter::repeat_with(Vec::new).take(blank_lines));
+        rows.push(record.iter().map(|field| text_cell(field.to_owned())).collect());
+    }
+    Ok(Table { format, sheet: None, first_row: 1, first_column: 0, rows })
+}
+
+fn decode_csv(bytes: &[u8]) -> (String, SourceFormat) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_owned(), SourceFormat::CsvUtf8),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+            (text.into_owned(), SourceFormat::CsvGb18030)
+        }
+    }
+}
+
+fn text_cell(text: String) -> Cell {
+    if text.is_empty() { Cell::Empty } else { Cell::Text(text) }
+}
+
+/// Reads one worksheet of an XLSX workbook: `sheet` by name, or the first.
+pub(crate) fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Table> {
+    let unreadable = |error: String| Error::Corrupt {
+        location: "workbook".to_owned(),
+        detail: Text::new(
+            format!("无法读取 XLSX 工作簿：{error}；请用 Excel 另存为 .xlsx 后重试"),
+            format!("the XLSX workbook cannot be read: {error}; save it again as .xlsx in Excel and retry"),
+        ),
+    };
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|error| unreadable(error.to_string()))?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(wanted) => names.iter().find(|name| name.as_str() == wanted).cloned().ok_or_else(|| {
+            Error::invalid_value(
+                "sheet",
+                wanted,
+                Text::new(format!("工作簿中的工作表之一：{}", names.join("、")), format!("one of the sheets: {}", names.join(", "))),
+            )
+        })?,
+        None => names.first().cloned().ok_or_else(|| unreadable("the workbook has no sheet".to_owned()))?,
+    };
+    let range = workbook.worksheet_range(&name).map_err(|error| unreadable(error.to_string()))?;
+
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let rows = range.rows().map(|row| row.iter().map(xlsx_cell).collect()).collect();
+    Ok(Table {
+        format: SourceFormat::Xlsx,
+        sheet: Some(name),
+        first_row: first_row.saturating_add(1),
+        first_column,
+        rows,
+    })
+}
+
+fn xlsx_cell(data: &Data) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text_cell(text.clone()),
+        Data::Int(number) => Cell::Number(*number as f64),
+        Data::Float(number) => Cell::Number(*number),
+        Data::Bool(value) => Cell::Text(if *value { "TRUE" } else { "FALSE" }.to_owned()),
+        Data::DateTime(stamp) => {
+            let (year, month, day, ..) = stamp.to_ymd_hms_milli();
+            NaiveDate::from_ymd_opt(i32::from(year), u32::from(month), u32::from(day))
+                .map_or_else(|| Cell::Number(stamp.as_f64()), Cell::Date)
+        }
+        Data::Error(error) => Cell::Error(format!("{error}")),
+    }
+}
+
+/// Returns the spreadsheet letters of a 0-based column: 0 → A, 26 → AA.
+pub(crate) fn column_letters(column: u32) -> String {
+    let mut letters = Vec::new();
+    let mut rest = u64::from(column) + 1;
+    while rest > 0 {
+        let digit = (rest - 1) % 26;
+        letters.push(char::from(b'A' + digit as u8));
+        rest = (rest - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_follow_spreadsheet_names() {
+        let cases = [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")];
+        for (column, letters) in cases {
+            assert_eq!(column_letters(column), letters, "column {column}");
+        }
+    }
+
+    #[test]
+    fn blank_csv_lines_keep_row_numbers() {
+        for text in ["a\n\nb\n\"x\ny\"\n\n\nc\n", "a\r\n\r\nb\r\n\"x\r\ny\"\r\n\r\n\r\nc\r\n"] {
+            let table = read_csv(text.as_bytes()).expect("read");
+            let firsts: Vec<String> = table.rows.iter().map(|row| row.first().map(Cell::display).unwrap_or_default()).collect();
+            assert_eq!(firsts.len(), 7, "{text:?}: {firsts:?}");
+            assert_eq!(firsts[0], "a");
+            assert_eq!(firsts[2], "b");
+            assert_eq!(firsts[3].replace('\r', ""), "x\ny");
+            assert_eq!(firsts[6], "c");
+        }
+    }
+
+    #[test]
+    fn gb18030_csv_is_decoded() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("仪器名称,原值\n扫描电镜,15.27\n");
+        let table = read_csv(&bytes).expect("read");
+        assert_eq!(table.format, SourceFormat::CsvGb18030);
+        assert_eq!(table.rows[1][0], Cell::Text("扫描电镜".to_owned()));
+    }
+}
