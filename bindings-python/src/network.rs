@@ -51,7 +51,7 @@ pub struct Network {
 ///
 /// [`labshare::Error::Corrupt`] naming the event's position (1-based) for text
 /// that is not an event in JSON.
-fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
+pub(crate) fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
     serde_json::from_str(json).map_err(|error| labshare::Error::Corrupt {
         location: format!("event {position}"),
         detail: Text::new(
@@ -62,7 +62,7 @@ fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
 }
 
 /// Writes an event as JSON text, the form a host stores.
-fn event_json(event: &Event) -> Result<String, labshare::Error> {
+pub(crate) fn event_json(event: &Event) -> Result<String, labshare::Error> {
     // Every type in an event serialises to JSON without error (no maps with
     // non-string keys, no custom serialisers that fail), so this error
     // is not expected in practice.

@@ -26,6 +26,25 @@ from ._native import (
     parse_money_rounded,
     round_money,
 )
+from ._native import (
+    country_code,
+    excel_serial_to_date,
+    parse_amount_cell,
+    parse_date_cell,
+    parse_operating_status_cell,
+    parse_sharing_mode_cell,
+    parse_source_cell,
+    read_journal,
+    read_journal_file,
+    resume_snapshot,
+    resume_snapshot_file,
+    verify_journal,
+    verify_journal_file,
+    write_journal,
+    write_journal_file,
+    write_snapshot,
+    write_snapshot_file,
+)
 from .access import Actor
 from .errors import (
     ConflictError,
@@ -35,6 +54,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from .exchange import ChainHead, JournalCheck, LineProblem, Restored
 from .lang import Explanation, Text
 from .registry import HistoryEntry, Instrument, InstrumentRecord, Unit
 from .statistics import (
@@ -50,6 +70,27 @@ from .subsidy import Allocation, Claim, Share
 from .usage import UsageReport, UsageTotals
 
 __all__ = [
+    "country_code",
+    "excel_serial_to_date",
+    "parse_amount_cell",
+    "parse_date_cell",
+    "parse_operating_status_cell",
+    "parse_sharing_mode_cell",
+    "parse_source_cell",
+    "read_journal",
+    "read_journal_file",
+    "resume_snapshot",
+    "resume_snapshot_file",
+    "verify_journal",
+    "verify_journal_file",
+    "write_journal",
+    "write_journal_file",
+    "write_snapshot",
+    "write_snapshot_file",
+    "ChainHead",
+    "JournalCheck",
+    "LineProblem",
+    "Restored",
     "Actor",
     "Allocation",
     "Band",
