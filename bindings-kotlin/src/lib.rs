@@ -26,6 +26,7 @@
 pub mod access;
 pub mod convert;
 pub mod errors;
+pub mod exchange;
 pub mod lang;
 pub mod money;
 pub mod network;

@@ -42,7 +42,7 @@ pub struct Network {
 
 /// Parses one stored event; `position` (1-based) names it in the error, code
 /// `corrupt`.
-fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
+pub(crate) fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
     serde_json::from_str(json).map_err(|error| labshare::Error::Corrupt {
         location: format!("event {position}"),
         detail: Text::new(
@@ -53,7 +53,7 @@ fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
 }
 
 /// Writes an event as JSON text, the form a host stores.
-fn event_json(event: &Event) -> Result<String, labshare::Error> {
+pub(crate) fn event_json(event: &Event) -> Result<String, labshare::Error> {
     // Every type in an event serialises to JSON without error (no maps with
     // non-string keys, no custom serialisers that fail), so this error is not
     // expected in practice.
