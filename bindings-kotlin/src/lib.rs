@@ -27,6 +27,7 @@ pub mod access;
 pub mod booking;
 pub mod convert;
 pub mod errors;
+pub mod exchange;
 pub mod fund;
 pub mod lang;
 pub mod money;

@@ -42,7 +42,7 @@ pub struct Network {
 
 /// Parses one stored event; `position` (1-based) names it in the error, code
 /// `corrupt`.
-fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
+pub(crate) fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
     serde_json::from_str(json).map_err(|error| labshare::Error::Corrupt {
         location: format!("event {position}"),
         detail: Text::new(

@@ -56,6 +56,7 @@ use pyo3::prelude::*;
 mod booking;
 mod convert;
 mod errors;
+mod exchange;
 mod fund;
 mod lang;
 mod money;
@@ -87,6 +88,40 @@ mod _native {
     use crate::booking::local_time;
     #[pymodule_export]
     use crate::booking::local_to_utc;
+    #[pymodule_export]
+    use crate::exchange::country_code;
+    #[pymodule_export]
+    use crate::exchange::excel_serial_to_date;
+    #[pymodule_export]
+    use crate::exchange::parse_amount_cell;
+    #[pymodule_export]
+    use crate::exchange::parse_date_cell;
+    #[pymodule_export]
+    use crate::exchange::parse_operating_status_cell;
+    #[pymodule_export]
+    use crate::exchange::parse_sharing_mode_cell;
+    #[pymodule_export]
+    use crate::exchange::parse_source_cell;
+    #[pymodule_export]
+    use crate::exchange::read_journal;
+    #[pymodule_export]
+    use crate::exchange::read_journal_file;
+    #[pymodule_export]
+    use crate::exchange::resume_snapshot;
+    #[pymodule_export]
+    use crate::exchange::resume_snapshot_file;
+    #[pymodule_export]
+    use crate::exchange::verify_journal;
+    #[pymodule_export]
+    use crate::exchange::verify_journal_file;
+    #[pymodule_export]
+    use crate::exchange::write_journal;
+    #[pymodule_export]
+    use crate::exchange::write_journal_file;
+    #[pymodule_export]
+    use crate::exchange::write_snapshot;
+    #[pymodule_export]
+    use crate::exchange::write_snapshot_file;
     #[pymodule_export]
     use crate::lang::render_explanation;
     #[pymodule_export]

@@ -51,7 +51,7 @@ pub struct Network {
 ///
 /// [`labshare::Error::Corrupt`] naming the event's position (1-based) for text
 /// that is not an event in JSON.
-fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
+pub(crate) fn parse_event(position: usize, json: &str) -> Result<Event, labshare::Error> {
     serde_json::from_str(json).map_err(|error| labshare::Error::Corrupt {
         location: format!("event {position}"),
         detail: Text::new(

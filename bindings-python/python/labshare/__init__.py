@@ -39,6 +39,25 @@ from ._native import (
     subsidy_history,
     subsidy_what_if,
 )
+from ._native import (
+    country_code,
+    excel_serial_to_date,
+    parse_amount_cell,
+    parse_date_cell,
+    parse_operating_status_cell,
+    parse_sharing_mode_cell,
+    parse_source_cell,
+    read_journal,
+    read_journal_file,
+    resume_snapshot,
+    resume_snapshot_file,
+    verify_journal,
+    verify_journal_file,
+    write_journal,
+    write_journal_file,
+    write_snapshot,
+    write_snapshot_file,
+)
 from .access import Actor
 from .booking import BookingReceipt, LocalTime, SlotRequest
 from .errors import (
@@ -49,6 +68,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from .exchange import ChainHead, JournalCheck, LineProblem, Restored
 from .lang import Explanation, Text
 from .registry import HistoryEntry, Instrument, InstrumentRecord, Unit
 from .statistics import (
@@ -65,6 +85,27 @@ from .usage import UsageReport, UsageTotals
 from .voucher import CreditCode, PoolTotals
 
 __all__ = [
+    "country_code",
+    "excel_serial_to_date",
+    "parse_amount_cell",
+    "parse_date_cell",
+    "parse_operating_status_cell",
+    "parse_sharing_mode_cell",
+    "parse_source_cell",
+    "read_journal",
+    "read_journal_file",
+    "resume_snapshot",
+    "resume_snapshot_file",
+    "verify_journal",
+    "verify_journal_file",
+    "write_journal",
+    "write_journal_file",
+    "write_snapshot",
+    "write_snapshot_file",
+    "ChainHead",
+    "JournalCheck",
+    "LineProblem",
+    "Restored",
     "Actor",
     "Allocation",
     "Band",
