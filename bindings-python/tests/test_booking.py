@@ -50,7 +50,7 @@ def assert_rule(error, rule):
     assert error.message_en.startswith(f"rule {rule} violated:"), error.message_en
 
 
-# -- The first case: two threads, one free slot, one moment. --
+# -- Two threads request one free slot at the same moment: exactly one wins. --
 
 
 def race_once():
@@ -73,12 +73,13 @@ def race_once():
     return network, outcomes
 
 
-def test_two_threads_requesting_one_slot_get_one_booking_and_one_conflict():
+def test_same_slot_race_one_wins():
     for _ in range(200):
         network, outcomes = race_once()
         receipts = [o for o in outcomes if isinstance(o, labshare.BookingReceipt)]
         errors = [o for o in outcomes if isinstance(o, ConflictError)]
-        assert len(receipts) == 1 and len(errors) == 1, outcomes
+        assert len(receipts) == 1, outcomes
+        assert len(errors) == 1, outcomes
         assert receipts[0].bookings == (1,)
         assert_rule(errors[0], "booking.conflict")
         schedule = json.loads(network.schedule(INSTRUMENT, START, END, ASKED))
@@ -94,7 +95,9 @@ def test_two_threads_requesting_one_slot_get_one_booking_and_one_conflict():
 def test_request_confirm_check_in_complete_writes_a_service_record():
     network = with_policy(fees=FEES)
     receipt = network.request_booking(ALICE, ASKED, slot())
-    assert receipt.bookings == (1,) and receipt.series is None and receipt.waitlist is None
+    assert receipt.bookings == (1,)
+    assert receipt.series is None
+    assert receipt.waitlist is None
     assert json.loads(receipt.event)["change"]["booking"]["type"] == "request_slot"
     assert view(network, 1, ASKED)["state"] == "requested"
 
@@ -113,7 +116,8 @@ def test_request_confirm_check_in_complete_writes_a_service_record():
     assert len(records) == 1
     # 1.5 hours at the network-member rate of 100.00 per hour.
     assert records[0]["amount"] == "150.00"
-    assert records[0]["client"] == "alice" and records[0]["mode"] == "guided"
+    assert records[0]["client"] == "alice"
+    assert records[0]["mode"] == "guided"
     assert records[0]["date"] == "2025-10-09"
     totals = json.loads(network.service_totals(INSTRUMENT, 2025))
     assert totals == {"records": 1, "hours": "1.5", "samples": 3, "amount": "150.00", "external_amount": "150.00"}
@@ -199,7 +203,8 @@ def test_series_skip_and_reject():
     assert "2025-10-16" in rejected.value.message_en
 
     receipt = network.request_series(ALICE, ASKED, json.dumps({**request, "on_conflict": "skip"}))
-    assert receipt.bookings == (1, 2, 3) and receipt.series == 1
+    assert receipt.bookings == (1, 2, 3)
+    assert receipt.series == 1
     series = json.loads(network.series(1))
     assert [(s["date"], s["rule"]) for s in series["skipped"]] == [("2025-10-16", "booking.blackout")]
 
@@ -218,7 +223,8 @@ def test_waitlist_offer_after_cancellation():
         network.join_waitlist(BOB, ASKED, slot(END, END + timedelta(hours=1)))
     assert_rule(free.value, "booking.slot_free")
     joined = network.join_waitlist(BOB, ASKED, slot())
-    assert joined.waitlist == 1 and joined.bookings == ()
+    assert joined.waitlist == 1
+    assert joined.bookings == ()
     assert json.loads(network.waitlist_entry(1))["state"] == "waiting"
 
     freed = network.cancel_booking(ALICE, ASKED, 1)
@@ -302,7 +308,8 @@ def test_settings_check_roles_and_json():
         network.set_booking_policy(ALICE, SET_UP, INSTRUMENT, SET_UP, "{}")
     with pytest.raises(InvalidInputError) as bad:
         network.set_booking_policy(OWNER, SET_UP, INSTRUMENT, SET_UP, '{"auto_confirm": "yes"}')
-    assert bad.value.code == "invalid_value" and bad.value.field == "policy"
+    assert bad.value.code == "invalid_value"
+    assert bad.value.field == "policy"
     with pytest.raises(InvalidInputError) as bad_zone:
         network.booking(1, SET_UP, "Mars/Olympus")
     assert bad_zone.value.field == "zone"

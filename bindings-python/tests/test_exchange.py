@@ -136,7 +136,9 @@ def test_journal_by_path_and_by_str(tmp_path):
     assert target.read_bytes() == JOURNAL.read_bytes()
     assert labshare.read_journal_file(str(target)) == events
     check = labshare.verify_journal_file(str(target))
-    assert check.is_intact and check.lines == 19 and check.head.seq == 19
+    assert check.is_intact
+    assert check.lines == 19
+    assert check.head.seq == 19
     assert len(check.head.hash) == 64
 
 
@@ -262,7 +264,7 @@ def test_edited_snapshot_is_rejected():
     assert raised.value.code == "corrupt"
 
 
-def test_tail_that_does_not_continue_the_snapshot_is_rejected():
+def test_snapshot_rejects_foreign_tail():
     events = labshare.read_journal(JOURNAL.read_bytes())
     snapshot = labshare.write_snapshot(events[:12])
 
