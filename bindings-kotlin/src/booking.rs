@@ -79,7 +79,7 @@ impl TryFrom<SlotRequest> for labshare::booking::SlotRequest {
     }
 }
 
-/// What a booking change recorded and created.
+/// The event a booking change recorded and the records it created.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct BookingReceipt {
     /// The journal event as JSON text, for the host to store.
@@ -160,13 +160,13 @@ impl Calendar {
 
 #[uniffi::export]
 impl Calendar {
-    /// A calendar with no years.
+    /// Creates a calendar with no years.
     #[uniffi::constructor]
     pub fn empty() -> Arc<Calendar> {
         Arc::new(Calendar { inner: Mutex::new(calendar::Calendar::empty()) })
     }
 
-    /// The calendar with every compiled official year.
+    /// Returns the calendar with every compiled official year.
     #[uniffi::constructor]
     pub fn official() -> Result<Arc<Calendar>, LabshareError> {
         Ok(Arc::new(Calendar { inner: Mutex::new(calendar::Calendar::official()?) }))
@@ -177,12 +177,12 @@ impl Calendar {
         Ok(self.lock().load_year(&data)?)
     }
 
-    /// The years held, in order.
+    /// Returns the years the calendar contains, in order.
     pub fn years(&self) -> Vec<i32> {
         self.lock().years()
     }
 
-    /// Whether the calendar holds data for `year`.
+    /// Returns whether the calendar contains data for `year`.
     pub fn covers(&self, year: i32) -> bool {
         self.lock().covers(year)
     }
@@ -193,7 +193,7 @@ impl Calendar {
         to_json("day kind", &kind)
     }
 
-    /// Whether `day` is a working day.
+    /// Returns whether `day` is a working day.
     pub fn is_working_day(&self, day: NaiveDate, missing: MissingYear) -> Result<bool, LabshareError> {
         Ok(self.lock().is_working_day(day, missing.into())?)
     }
@@ -271,7 +271,7 @@ impl Network {
         self.change(|network| network.load_calendar_year(&actor, now, &data))
     }
 
-    /// A copy of the network's calendar.
+    /// Returns a copy of the network's calendar.
     pub fn calendar(&self) -> Arc<Calendar> {
         let copy = self.lock().network.booking().calendar().clone();
         Arc::new(Calendar { inner: Mutex::new(copy) })

@@ -46,14 +46,14 @@ impl Calendar {
 
 #[pymethods]
 impl Calendar {
-    /// A calendar with no years; every date needs ``missing="weekdays_only"``
+    /// Creates a calendar with no years; every date needs ``missing="weekdays_only"``
     /// until a year is loaded.
     #[staticmethod]
     fn empty() -> Calendar {
         Calendar { inner: Mutex::new(calendar::Calendar::empty()) }
     }
 
-    /// The calendar with every compiled official year.
+    /// Returns the calendar with every compiled official year.
     #[staticmethod]
     fn official() -> Result<Calendar, CoreError> {
         Ok(Calendar { inner: Mutex::new(calendar::Calendar::official()?) })
@@ -65,12 +65,12 @@ impl Calendar {
         Ok(self.lock().load_year(data)?)
     }
 
-    /// The years the calendar holds, in order.
+    /// Returns the years the calendar contains, in order.
     fn years(&self) -> Vec<i32> {
         self.lock().years()
     }
 
-    /// Whether the calendar holds data for ``year``.
+    /// Returns whether the calendar contains data for ``year``.
     fn covers(&self, year: i32) -> bool {
         self.lock().covers(year)
     }
@@ -83,7 +83,7 @@ impl Calendar {
         Ok(to_json("day kind", &kind)?)
     }
 
-    /// Whether ``day`` is a working day.
+    /// Returns whether ``day`` is a working day.
     #[pyo3(signature = (day, missing = "error"))]
     fn is_working_day(&self, day: &Bound<'_, PyAny>, missing: &str) -> PyResult<bool> {
         let (day, missing) = (date("day", day)?, missing_year(missing)?);
@@ -180,7 +180,7 @@ impl Network {
         Ok(self.change(py, move |network| network.load_calendar_year(&who, now, &data))?)
     }
 
-    /// A copy of the network's calendar.
+    /// Returns a copy of the network's calendar.
     fn calendar(&self, py: Python<'_>) -> Calendar {
         let copy = self.read(py, |network| network.booking().calendar().clone());
         Calendar { inner: Mutex::new(copy) }
