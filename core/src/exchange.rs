@@ -10,13 +10,17 @@
 //!   platform's field set (科研设施与仪器国家网络管理平台) and checks its limits.
 //! - [`sheet`] writes the office's own lossless instrument list, which
 //!   [`import`] reads back into equal records.
-//! - [`service`] defines the service record (服务记录).
+//! - [`service`] defines the service record (服务记录), [`service_book`] the
+//!   network's book of them, and [`service_import`] the dry run and import
+//!   of service-record lists into that book.
 
 pub mod cells;
 pub mod import;
 pub mod mapping;
 pub mod national;
 pub mod service;
+pub mod service_book;
+pub mod service_import;
 pub mod sheet;
 mod table;
 

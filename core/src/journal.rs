@@ -16,6 +16,7 @@ use crate::access::Actor;
 use crate::fund::FundChange;
 use crate::enterprise::EnterpriseChange;
 use crate::booking::BookingChange;
+use crate::exchange::service_book::ServiceChange;
 use crate::registry::RegistryChange;
 use crate::subsidy::SubsidyChange;
 use crate::usage::UsageChange;
@@ -41,6 +42,8 @@ pub enum Change {
     Voucher(VoucherChange),
     /// Booking policies, bookings and the working-day calendar.
     Booking(BookingChange),
+    /// The service-record book of national-format service records.
+    Services(ServiceChange),
 }
 
 /// One recorded state change.

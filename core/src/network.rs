@@ -8,6 +8,7 @@ use crate::access::Actor;
 use crate::enterprise::EnterpriseBook;
 use crate::booking::BookingBook;
 use crate::error::{Error, Result};
+use crate::exchange::service_book::ServiceBook;
 use crate::fund::FundBook;
 use crate::ids::{InstrumentId, UnitId};
 use crate::journal::{Change, Event};
@@ -64,6 +65,8 @@ pub struct Network {
     pub(crate) vouchers: VoucherBook,
     #[serde(default)]
     booking: BookingBook,
+    #[serde(default)]
+    services: ServiceBook,
 }
 
 impl Network {
@@ -135,6 +138,7 @@ impl Network {
                 change,
             ),
             Change::Booking(change) => self.booking.apply(&self.registry, at, actor, change),
+            Change::Services(change) => self.services.apply(seq, &self.registry, actor, change),
         }
     }
 
@@ -156,6 +160,11 @@ impl Network {
     /// Returns the booking state: calendar, policies, bookings and service records.
     pub fn booking(&self) -> &BookingBook {
         &self.booking
+    }
+
+    /// Returns the service-record book (服务记录台账).
+    pub fn services(&self) -> &ServiceBook {
+        &self.services
     }
 
     /// Counts published instruments and sums their original values by band.

@@ -78,6 +78,7 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         entry::<NationalExport<NationalInstrument>>("national-instrument-export"),
         entry::<NationalExport<NationalService>>("national-service-export"),
         entry::<NationalRules>("national-rules"),
+        entry::<crate::exchange::national::ServiceSelection>("national-service-selection"),
         entry::<Network>("network"),
         entry::<PublishedInstrumentFigures>("published-instrument-figures"),
         entry::<ServiceImport>("service-import"),

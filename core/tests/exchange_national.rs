@@ -164,7 +164,7 @@ fn services_leave_out_user_contact() {
     assert!(report.is_clean(), "{:?}", report.problems);
     let records: Vec<_> = report.records.into_iter().map(|row| row.record).collect();
 
-    let export = national::services(&records, &NationalRules::default());
+    let export = national::services(&records, SubmitState::Final, &NationalRules::default());
     assert_eq!(export.records.len(), 2);
     let first = &export.records[0];
     assert_eq!((first.amount_yuan.as_str(), first.mode.as_str(), first.rating.as_deref()), ("1600.00", "委托", Some("很满意")));

@@ -6,7 +6,10 @@
 //! lists, [`plan_instruments`] then shows what an import would change (a dry
 //! run), and [`apply_instruments`] makes the changes as journal events. It
 //! makes all of them, or none if any row has a problem, unless the caller
-//! asks to take the good rows only.
+//! asks to take the good rows only. Service records go the same way into the
+//! network's service-record book through
+//! [`super::service_import::plan_services`] and
+//! [`super::service_import::apply_services`].
 
 use std::collections::BTreeMap;
 
@@ -588,6 +591,11 @@ pub enum PlannedAction {
     Unchanged,
     /// The network rejects the change, for the reason given.
     Rejected,
+    /// A new service record is added to the book.
+    Record,
+    /// The service record equals one already in the book; it is skipped
+    /// and does not stop the import.
+    Duplicate,
 }
 
 /// One field that a revision changes.
@@ -676,21 +684,26 @@ pub fn apply_instruments(
 ) -> Result<ImportOutcome> {
     let (plan, trial, events) = simulate(network, actor, now, report);
     if !plan.is_clean() && !options.take_good_rows {
-        let mut rows: Vec<u32> = plan.bad_rows.clone();
-        rows.extend(plan.rows.iter().filter(|row| row.action == PlannedAction::Rejected).map(|row| row.row));
-        rows.sort_unstable();
-        rows.dedup();
-        let list = rows.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
-        return Err(Error::rule(
-            "import.bad_rows",
-            Text::new(
-                format!("第 {list} 行无法导入，因此未导入任何行；请修正这些行，或选择只导入正确的行"),
-                format!("rows {list} cannot be imported, so no row was imported; fix those rows or choose to import the good rows only"),
-            ),
-        ));
+        return Err(bad_rows_error(&plan));
     }
     *network = trial;
     Ok(ImportOutcome { plan, events })
+}
+
+/// Builds the error of an import stopped by bad or rejected rows.
+pub(super) fn bad_rows_error(plan: &ImportPlan) -> Error {
+    let mut rows: Vec<u32> = plan.bad_rows.clone();
+    rows.extend(plan.rows.iter().filter(|row| row.action == PlannedAction::Rejected).map(|row| row.row));
+    rows.sort_unstable();
+    rows.dedup();
+    let list = rows.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    Error::rule(
+        "import.bad_rows",
+        Text::new(
+            format!("第 {list} 行无法导入，因此未导入任何行；请修正这些行，或选择只导入正确的行"),
+            format!("rows {list} cannot be imported, so no row was imported; fix those rows or choose to import the good rows only"),
+        ),
+    )
 }
 
 fn simulate(network: &Network, actor: &Actor, now: DateTime<Utc>, report: &InstrumentImport) -> (ImportPlan, Network, Vec<Event>) {

@@ -12,11 +12,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+use crate::ids::UnitId;
 use crate::lang::Text;
 use crate::money::{Money, round_half_up};
 use crate::network::Network;
@@ -163,6 +164,8 @@ pub struct NationalService {
     pub user_unit: String,
     /// 用户评价.
     pub rating: Option<String>,
+    /// 提交状态: 草稿 or 正式.
+    pub submit_state: String,
 }
 
 /// A field of one record that breaks a national rule.
@@ -232,8 +235,19 @@ pub const INSTRUMENT_HEADERS: [&str; 22] = [
 ];
 
 /// Headers of the national service record sheet, in column order.
-pub const SERVICE_HEADERS: [&str; 10] =
-    ["仪器编号", "服务日期", "服务金额（元）", "服务内容", "服务方式", "服务机时", "服务样品数", "经费来源", "用户单位", "用户评价"];
+pub const SERVICE_HEADERS: [&str; 11] = [
+    "仪器编号",
+    "服务日期",
+    "服务金额（元）",
+    "服务内容",
+    "服务方式",
+    "服务机时",
+    "服务样品数",
+    "经费来源",
+    "用户单位",
+    "用户评价",
+    "提交状态",
+];
 
 /// A record that can be written as one sheet row.
 pub trait SheetRow {
@@ -293,6 +307,7 @@ impl SheetRow for NationalService {
             self.funding_source.clone(),
             self.user_unit.clone(),
             self.rating.clone().unwrap_or_default(),
+            self.submit_state.clone(),
         ]
     }
 }
@@ -455,38 +470,125 @@ fn too_long(record: &str, field: &str, limit: usize, actual: usize) -> ExportVio
     }
 }
 
-/// Exports service records in the national field set, without the user's
-/// contact.
-pub fn services(records: &[ServiceRecord], rules: &NationalRules) -> NationalExport<NationalService> {
+/// Which records of the service-record book an export takes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ServiceSelection {
+    /// Only the records of this unit's instruments; all units when absent.
+    #[serde(default)]
+    pub unit: Option<UnitId>,
+    /// First service day taken (inclusive); no lower bound when absent.
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    /// First service day no longer taken (exclusive), so a year is
+    /// `from: 2017-01-01, until: 2018-01-01`; no upper bound when absent.
+    #[serde(default)]
+    pub until: Option<NaiveDate>,
+}
+
+impl ServiceSelection {
+    fn takes(&self, unit: &UnitId, record: &ServiceRecord) -> bool {
+        self.unit.as_ref().is_none_or(|wanted| wanted == unit)
+            && self.from.is_none_or(|from| record.date >= from)
+            && self.until.is_none_or(|until| record.date < until)
+    }
+}
+
+/// Exports the records of the network's service-record book that
+/// `selection` takes, unit by unit in the order they were recorded.
+///
+/// A record is final (正式) when its instrument is published and a draft
+/// (草稿) otherwise; drafts are left out when `rules.include_drafts` is off.
+/// Records of instruments below `rules.min_original_value` are left out,
+/// because the national platform does not list those instruments. Every
+/// record left out gets a note, and records over a length limit are
+/// reported as violations.
+pub fn services_of_network(network: &Network, selection: &ServiceSelection, rules: &NationalRules) -> NationalExport<NationalService> {
+    let mut export =
+        NationalExport { rules_version: rules.version.clone(), records: Vec::new(), violations: Vec::new(), notes: Vec::new() };
+    for (unit, stored) in network.services().iter() {
+        let record = &stored.record;
+        if !selection.takes(unit, record) {
+            continue;
+        }
+        let id = service_id(record);
+        let Some((instrument, state)) =
+            network.registry().instrument(&record.instrument).ok().and_then(exported_version)
+        else {
+            continue;
+        };
+        if state == SubmitState::Draft && !rules.include_drafts {
+            export.notes.push(ExportNote {
+                record: id,
+                note: Text::new(
+                    format!("仪器 {} 尚未发布，服务记录为草稿，按规则未导出", record.instrument),
+                    format!("left out as a draft: instrument {} is not published yet", record.instrument),
+                ),
+            });
+            continue;
+        }
+        if let Some(minimum) = rules.min_original_value
+            && instrument.original_value < minimum
+        {
+            export.notes.push(ExportNote {
+                record: id,
+                note: Text::new(
+                    format!("仪器 {} 的原值低于国家平台的收录标准 {}，其服务记录未导出", record.instrument, minimum.format_wan()),
+                    format!(
+                        "left out: the original value of instrument {} is below the national threshold {}",
+                        record.instrument,
+                        minimum.format_wan()
+                    ),
+                ),
+            });
+            continue;
+        }
+        push_service(&mut export, record, state, rules);
+    }
+    export
+}
+
+/// Exports `records` given by the caller in the national field set, all
+/// with the submit state `state`, without the user's contact.
+pub fn services(records: &[ServiceRecord], state: SubmitState, rules: &NationalRules) -> NationalExport<NationalService> {
     let mut export =
         NationalExport { rules_version: rules.version.clone(), records: Vec::new(), violations: Vec::new(), notes: Vec::new() };
     for record in records {
-        let id = format!("{} {}", record.instrument, record.date.format("%Y-%m-%d"));
-        let texts = [("content", &record.content), ("funding_source", &record.funding_source), ("user_unit", &record.user_unit)];
-        let violations: Vec<ExportViolation> = texts
-            .iter()
-            .filter_map(|(field, text)| {
-                let limit = *rules.service_limits.get(*field)?;
-                let actual = text.chars().count();
-                (actual > limit).then(|| too_long(&id, field, limit, actual))
-            })
-            .collect();
-        if !violations.is_empty() {
-            export.violations.extend(violations);
-            continue;
-        }
-        export.records.push(NationalService {
-            instrument_id: record.instrument.to_string(),
-            date: record.date.format("%Y-%m-%d").to_string(),
-            amount_yuan: record.amount.yuan().to_string(),
-            content: record.content.clone(),
-            mode: record.mode.label_zh().to_owned(),
-            hours: record.hours.map(|hours| hours.to_string()),
-            samples: record.samples,
-            funding_source: record.funding_source.clone(),
-            user_unit: record.user_unit.clone(),
-            rating: record.rating.map(|rating| rating.label_zh().to_owned()),
-        });
+        push_service(&mut export, record, state, rules);
     }
     export
+}
+
+fn service_id(record: &ServiceRecord) -> String {
+    format!("{} {}", record.instrument, record.date.format("%Y-%m-%d"))
+}
+
+/// Adds one record to `export`, or its violations if it breaks a limit.
+fn push_service(export: &mut NationalExport<NationalService>, record: &ServiceRecord, state: SubmitState, rules: &NationalRules) {
+    let id = service_id(record);
+    let texts = [("content", &record.content), ("funding_source", &record.funding_source), ("user_unit", &record.user_unit)];
+    let violations: Vec<ExportViolation> = texts
+        .iter()
+        .filter_map(|(field, text)| {
+            let limit = *rules.service_limits.get(*field)?;
+            let actual = text.chars().count();
+            (actual > limit).then(|| too_long(&id, field, limit, actual))
+        })
+        .collect();
+    if !violations.is_empty() {
+        export.violations.extend(violations);
+        return;
+    }
+    export.records.push(NationalService {
+        instrument_id: record.instrument.to_string(),
+        date: record.date.format("%Y-%m-%d").to_string(),
+        amount_yuan: record.amount.yuan().to_string(),
+        content: record.content.clone(),
+        mode: record.mode.label_zh().to_owned(),
+        hours: record.hours.map(|hours| hours.to_string()),
+        samples: record.samples,
+        funding_source: record.funding_source.clone(),
+        user_unit: record.user_unit.clone(),
+        rating: record.rating.map(|rating| rating.label_zh().to_owned()),
+        submit_state: state.label_zh().to_owned(),
+    });
 }

@@ -12,7 +12,7 @@ use crate::lang::Text;
 use crate::money::Money;
 
 /// Service mode (服务方式).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceMode {
     /// The user operates the instrument (占用).

@@ -1,5 +1,6 @@
-//! The office's own instrument list (仪器设备一览表), written without loss,
-//! and the CSV and XLSX writers shared with the national export.
+//! The office's own instrument list (仪器设备一览表) and service-record list
+//! (服务记录表), written without loss, and the CSV and XLSX writers shared
+//! with the national export.
 //!
 //! The list keeps every field of the record, amounts in 元 exact to the fen
 //! and the contact person, under the headers [`super::import`] reads, so
@@ -9,11 +10,13 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use crate::error::{Error, Result};
+use crate::ids::UnitId;
 use crate::lang::Text;
 use crate::network::Network;
 use crate::registry::{AcquisitionSource, InstrumentRecord, SharingMode};
 
-use super::import::InstrumentRow;
+use super::import::{InstrumentRow, ServiceRow};
+use super::service::ServiceRecord;
 
 /// Headers of the office list, in column order.
 pub const INSTRUMENT_HEADERS: [&str; 22] = [
@@ -124,6 +127,68 @@ pub fn instruments_csv(rows: &[InstrumentRow]) -> Vec<u8> {
 pub fn instruments_xlsx(rows: &[InstrumentRow], now: DateTime<Utc>) -> Result<Vec<u8>> {
     let cells: Vec<Vec<String>> = rows.iter().map(instrument_cells).collect();
     write_xlsx("仪器设备", &INSTRUMENT_HEADERS, &cells, now)
+}
+
+/// Headers of the office's service-record list, in column order.
+pub const SERVICE_HEADERS: [&str; 11] = [
+    "仪器编号",
+    "服务日期",
+    "服务金额（元）",
+    "服务内容",
+    "服务方式",
+    "服务机时",
+    "服务样品数",
+    "经费来源",
+    "用户单位",
+    "用户评价",
+    "用户联系人",
+];
+
+/// Returns the records of the network's service-record book as rows
+/// numbered as they would be written, from 2: all units, or only `unit`.
+pub fn service_rows_from_network(network: &Network, unit: Option<&UnitId>) -> Vec<ServiceRow> {
+    network
+        .services()
+        .iter()
+        .filter(|(owner, _)| unit.is_none_or(|wanted| wanted == *owner))
+        .zip(2u32..)
+        .map(|((_, stored), row)| ServiceRow { row, record: stored.record.clone() })
+        .collect()
+}
+
+fn service_cells(row: &ServiceRow) -> Vec<String> {
+    let record: &ServiceRecord = &row.record;
+    vec![
+        record.instrument.to_string(),
+        record.date.format("%Y-%m-%d").to_string(),
+        record.amount.yuan().to_string(),
+        record.content.clone(),
+        record.mode.label_zh().to_owned(),
+        record.hours.map(|hours| hours.to_string()).unwrap_or_default(),
+        record.samples.map(|samples| samples.to_string()).unwrap_or_default(),
+        record.funding_source.clone(),
+        record.user_unit.clone(),
+        record.rating.map(|rating| rating.label_zh().to_owned()).unwrap_or_default(),
+        record.user_contact.clone(),
+    ]
+}
+
+/// Writes the office's service-record list, with the user's contact, as CSV
+/// in UTF-8 with a byte-order mark.
+pub fn services_csv(rows: &[ServiceRow]) -> Vec<u8> {
+    let cells: Vec<Vec<String>> = rows.iter().map(service_cells).collect();
+    write_csv(&SERVICE_HEADERS, &cells)
+}
+
+/// Writes the office's service-record list as an XLSX workbook with one
+/// sheet, 服务记录, whose document properties give `now` as the creation time.
+///
+/// # Errors
+///
+/// As [`instruments_xlsx`].
+pub fn services_xlsx(rows: &[ServiceRow], now: DateTime<Utc>) -> Result<Vec<u8>> {
+    let cells: Vec<Vec<String>> = rows.iter().map(service_cells).collect();
+    write_xlsx("服务记录", &SERVICE_HEADERS, &cells, now)
 }
 
 /// Writes a header row and text rows as CSV with a UTF-8 byte-order mark.
