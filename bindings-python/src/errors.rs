@@ -54,6 +54,20 @@ fn to_py_err(py: Python<'_>, error: &labshare::Error) -> PyErr {
 }
 
 /// Returns the category as the snake_case name that core serialises it to.
+/// Builds the exception of `category` with its own `code`, for errors
+/// that have no `labshare::Error`, such as those of the SQLite store.
+pub(crate) fn coded_error(category: Category, code: &str, message_zh: String, message_en: String) -> PyErr {
+    Python::attach(|py| {
+        let exception = exception_class(py, category).and_then(|class| {
+            class.call1((code, category_name(category), None::<&str>, message_zh, message_en))
+        });
+        match exception {
+            Ok(instance) => PyErr::from_value(instance),
+            Err(import_error) => import_error,
+        }
+    })
+}
+
 fn category_name(category: Category) -> &'static str {
     match category {
         Category::InvalidInput => "invalid_input",

@@ -44,7 +44,7 @@ fn event_texts(events: &[Event]) -> Result<Vec<String>, CoreError> {
     Ok(events.iter().map(event_json).collect::<Result<_, _>>()?)
 }
 
-fn py_head<'py>(py: Python<'py>, head: &ChainHead) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn py_head<'py>(py: Python<'py>, head: &ChainHead) -> PyResult<Bound<'py, PyAny>> {
     let kwargs = PyDict::new(py);
     kwargs.set_item("seq", head.seq)?;
     kwargs.set_item("hash", head.hash.to_hex())?;
@@ -58,7 +58,7 @@ fn py_text<'py>(py: Python<'py>, text: &Text) -> PyResult<Bound<'py, PyAny>> {
     TEXT.build(&kwargs)
 }
 
-fn py_check<'py>(py: Python<'py>, check: &JournalCheck) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn py_check<'py>(py: Python<'py>, check: &JournalCheck) -> PyResult<Bound<'py, PyAny>> {
     let mut problems = Vec::with_capacity(check.problems.len());
     for problem in &check.problems {
         let kwargs = PyDict::new(py);

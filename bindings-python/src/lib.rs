@@ -61,7 +61,9 @@ mod fund;
 mod lang;
 mod money;
 mod network;
+mod sheets;
 mod statistics;
+mod store;
 mod subsidy;
 mod voucher;
 
@@ -136,6 +138,16 @@ mod _native {
     use crate::money::round_money;
     #[pymodule_export]
     use crate::network::Network;
+    #[pymodule_export]
+    use crate::sheets::read_instrument_sheet;
+    #[pymodule_export]
+    use crate::sheets::read_instrument_sheet_file;
+    #[pymodule_export]
+    use crate::sheets::read_service_sheet;
+    #[pymodule_export]
+    use crate::sheets::read_service_sheet_file;
+    #[pymodule_export]
+    use crate::store::Store;
     #[pymodule_export]
     use crate::statistics::band_label;
     #[pymodule_export]

@@ -94,7 +94,7 @@ fn year(value: &Bound<'_, PyAny>) -> PyResult<i32> {
 }
 
 impl Network {
-    fn wrap(state: State) -> Network {
+    pub(crate) fn wrap(state: State) -> Network {
         Network {
             state: Mutex::new(state),
         }

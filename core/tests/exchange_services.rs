@@ -19,21 +19,11 @@ use labshare::exchange::sheet::{instruments_csv, instruments_xlsx, rows_from_net
 use labshare::registry::UnitKind;
 use labshare::{Actor, Change, Event, Money, Network};
 
-/// Services of the sample year. Row 5 names an instrument below the
+/// Services of the sample year, shared with the binding tests. Row 5 names an instrument below the
 /// national value threshold, row 6 an unknown instrument, row 7 repeats row
 /// 2 with another contact, row 9 an instrument still in review, and row 10
 /// has a date that does not exist.
-const SERVICES_CSV: &str = "仪器编号,服务日期,服务金额（元）,服务内容,服务方式,服务机时,服务样品数,经费来源,用户单位,用户评价,用户联系人
-XJ-AT-001,2017-07-14,1600,农残检测,委托,,2,国家自然科学基金,新疆农业大学,5,李老师 13900000000
-XJ-AT-002,2017/8/1,800.5,痕量元素分析,技术,4,,,新疆大学,满意,
-XJ-MS-001,2017年9月3日,\"1,200.00\",形貌观察,占用,3.50,,,新疆大学,,
-XJ-MS-002,42993,450,物相分析,委托,,３,,新疆农业大学,4,
-XJ-AT-009,2017-10-10,300,成分分析,委托,,1,,新疆某公司,,
-XJ-AT-001,2017-07-14,1600,农残检测,委托,,2,国家自然科学基金,新疆农业大学,5,赵老师
-XJ-AT-002,2018-01-05,900,元素分析,技术,5,,,新疆大学,,
-XJ-AT-003,2017-11-20,2000,共聚焦成像,技术,2,,,新疆医科大学,,
-XJ-AT-002,2017-02-30,100,元素分析,技术,1,,,新疆大学,,
-";
+const SERVICES_CSV: &str = include_str!("data/exchange/services-2017.csv");
 
 fn office() -> Actor {
     Actor::office("office-01")
@@ -43,7 +33,7 @@ fn at_admin() -> Actor {
     Actor::unit_admin("admin-xjat", common::unit_id("XJ-AT"))
 }
 
-/// The sample year plus XJ-AT-003, submitted and never published.
+/// Builds the sample year plus XJ-AT-003, submitted and never published.
 fn network() -> Network {
     let (mut network, _) = common::sample_journal();
     let draft = common::record("激光共聚焦显微镜", "980000.00");
@@ -334,7 +324,7 @@ fn export_reports_every_violation() {
     assert_eq!(ids, vec!["2018-01-05", "2017-09-03"]);
 }
 
-/// Imports `records` into a fresh copy of the sample network as the office.
+/// Imports the good rows of `report` into a fresh sample network as the office.
 fn import_into_fresh(report: &labshare::exchange::import::ServiceImport) -> Network {
     let mut fresh = network();
     apply_services(&mut fresh, &office(), common::at(320, 1), report, ImportOptions::default()).expect("clean import");
@@ -413,4 +403,19 @@ fn instrument_round_trip_through_networks() {
         let second = instruments_from_csv(&instruments_csv(&rows_from_network(&fresh)), &Mapping::default()).expect("again");
         assert_eq!(second.records, rows, "{label}");
     }
+}
+
+/// The instrument list that the binding tests import to build this file's
+/// network: the sample year's four instruments and the draft XJ-AT-003.
+const INSTRUMENTS_CSV: &[u8] = include_bytes!("data/exchange/instruments-2017.csv");
+
+#[test]
+fn instrument_fixture_matches_network() {
+    let written = instruments_csv(&rows_from_network(&network()));
+    if std::env::var("LABSHARE_BLESS").is_ok_and(|value| value == "1") {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/exchange/instruments-2017.csv");
+        std::fs::write(path, &written).expect("fixture written");
+        return;
+    }
+    assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(INSTRUMENTS_CSV));
 }

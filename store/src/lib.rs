@@ -22,7 +22,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use labshare::journal::{ChainHash, ChainHead, JournalCheck, append_jsonl, verify_jsonl};
+use labshare::journal::{ChainHash, ChainHead, JournalCheck, append_jsonl, decode_line, verify_jsonl};
 use labshare::snapshot::{Restored, Snapshot, read_snapshot, replay_jsonl, write_snapshot};
 use labshare::{Actor, Change, Event, Network};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -192,6 +192,70 @@ impl Store {
         Ok(self.head)
     }
 
+    /// Appends the events of `history` after the stored head and returns the
+    /// new head. `history` is a network's whole journal from event 1, such
+    /// as the events a binding keeps beside its network.
+    ///
+    /// The event at the stored head must equal the stored one, so a history
+    /// that forked from the store is rejected rather than appended.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Labshare`] with an `invalid_value` error if `history`
+    /// is shorter than the stored journal or differs from it at the head,
+    /// and the errors of [`Store::append`].
+    pub fn append_history(&mut self, history: &[Event]) -> Result<ChainHead> {
+        let stored = self.head.seq;
+        let known = u64::try_from(history.len()).unwrap_or(u64::MAX);
+        let position = usize::try_from(stored).unwrap_or(usize::MAX);
+        let at_head = match position.checked_sub(1) {
+            Some(index) => history.get(index),
+            None => None,
+        };
+        if known < stored {
+            return Err(history_error(
+                format!("{known} events"),
+                labshare::Text::new(
+                    format!("至少含有存储中 {stored} 个事件的历史"),
+                    format!("a history with at least the {stored} stored events"),
+                ),
+            ));
+        }
+        if let Some(event) = at_head
+            && self.stored_event(stored)? != *event
+        {
+            return Err(history_error(
+                format!("event {stored}"),
+                labshare::Text::new(
+                    format!("与存储一致的历史；第 {stored} 个事件与存储中的不同，该网络已与存储分叉"),
+                    format!("a history that matches the store; event {stored} differs from the stored one, so the network forked from the store"),
+                ),
+            ));
+        }
+        let start = position.min(history.len());
+        let new_events = history.get(start..).unwrap_or_default();
+        self.append(new_events)
+    }
+
+    /// Reads and decodes the stored event `seq`, checking its line's hash.
+    fn stored_event(&self, seq: u64) -> Result<Event> {
+        let previous = match seq.checked_sub(1) {
+            Some(0) | None => ChainHead::genesis(),
+            Some(before) => {
+                let hash: String = self.connection.query_row(
+                    "SELECT hash FROM events WHERE seq = ?1",
+                    params![to_sql_seq(before)?],
+                    |row| row.get(0),
+                )?;
+                ChainHead { seq: before, hash: ChainHash::parse(&hash)? }
+            }
+        };
+        let line: String =
+            self.connection.query_row("SELECT line FROM events WHERE seq = ?1", params![to_sql_seq(seq)?], |row| row.get(0))?;
+        let (event, _) = decode_line(&previous, line.as_bytes(), seq)?;
+        Ok(event)
+    }
+
     /// Returns the whole journal as the bytes of a JSON Lines journal file.
     ///
     /// # Errors
@@ -310,6 +374,10 @@ fn read_head(connection: &Connection) -> Result<ChainHead> {
     let hash: String = connection.query_row("SELECT hash FROM events WHERE seq = ?1", params![last], |row| row.get(0))?;
     let seq = u64::try_from(last).map_err(|_| corrupt("序号为负数".to_owned(), "a sequence number is negative".to_owned()))?;
     Ok(ChainHead { seq, hash: ChainHash::parse(&hash)? })
+}
+
+fn history_error(value: String, expected: labshare::Text) -> StoreError {
+    StoreError::Labshare(labshare::Error::invalid_value("history", value, expected))
 }
 
 fn to_sql_seq(seq: u64) -> Result<i64> {

@@ -140,3 +140,42 @@ fn empty_store_loads_empty_network() {
 fn rusqlite_connection(path: &std::path::Path) -> rusqlite::Connection {
     rusqlite::Connection::open(path).expect("opened with SQLite")
 }
+
+#[test]
+fn history_appends_only_new_events() {
+    let (_, events) = filled_network(3);
+    let mut store = Store::open_in_memory().expect("opened");
+
+    assert_eq!(store.append_history(&events[..4]).expect("first").seq, 4);
+    assert_eq!(store.append_history(&events[..4]).expect("same again").seq, 4);
+    assert_eq!(store.append_history(&events).expect("rest").seq, 10);
+    assert_eq!(store.journal_jsonl().expect("journal"), write_jsonl(&events).expect("written"));
+}
+
+#[test]
+fn shorter_history_is_rejected() {
+    let (_, events) = filled_network(3);
+    let mut store = Store::open_in_memory().expect("opened");
+    store.append(&events).expect("appended");
+
+    let error = store.append_history(&events[..5]).unwrap_err();
+    assert_eq!(error.code(), "invalid_value");
+    assert_eq!(store.head().seq, 10);
+}
+
+#[test]
+fn forked_history_is_rejected() {
+    let (_, events) = filled_network(3);
+    let mut store = Store::open_in_memory().expect("opened");
+    store.append(&events[..4]).expect("appended");
+
+    let mut forked = events.clone();
+    if let Some(event) = forked.get_mut(3) {
+        event.at += chrono::Duration::seconds(1);
+    }
+    let error = store.append_history(&forked).unwrap_err();
+    assert_eq!(error.code(), "invalid_value");
+    let StoreError::Labshare(inner) = &error else { panic!("expected a labshare error, got {error:?}") };
+    assert!(inner.text().en.contains("event 4 differs"), "{}", inner.text().en);
+    assert_eq!(store.head().seq, 4);
+}

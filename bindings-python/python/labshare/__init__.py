@@ -40,6 +40,13 @@ from ._native import (
     subsidy_what_if,
 )
 from ._native import (
+    Store,
+    read_instrument_sheet,
+    read_instrument_sheet_file,
+    read_service_sheet,
+    read_service_sheet_file,
+)
+from ._native import (
     country_code,
     excel_serial_to_date,
     parse_amount_cell,
@@ -68,7 +75,22 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from .exchange import ChainHead, JournalCheck, LineProblem, Restored
+from .exchange import (
+    ChainHead,
+    ColumnMatch,
+    ExportNote,
+    ExportViolation,
+    FieldChange,
+    ImportOutcome,
+    ImportPlan,
+    ImportReport,
+    JournalCheck,
+    LineProblem,
+    NationalExport,
+    PlannedRow,
+    Restored,
+    RowProblem,
+)
 from .lang import Explanation, Text
 from .registry import HistoryEntry, Instrument, InstrumentRecord, Unit
 from .statistics import (
@@ -85,6 +107,21 @@ from .usage import UsageReport, UsageTotals
 from .voucher import CreditCode, PoolTotals
 
 __all__ = [
+    "Store",
+    "read_instrument_sheet",
+    "read_instrument_sheet_file",
+    "read_service_sheet",
+    "read_service_sheet_file",
+    "ColumnMatch",
+    "ExportNote",
+    "ExportViolation",
+    "FieldChange",
+    "ImportOutcome",
+    "ImportPlan",
+    "ImportReport",
+    "NationalExport",
+    "PlannedRow",
+    "RowProblem",
     "country_code",
     "excel_serial_to_date",
     "parse_amount_cell",

@@ -8,7 +8,9 @@
 //! person and telephone, and a service user's contact. Every field over its
 //! length limit is reported, and a record with a violation is left out of
 //! the export so the file uploads cleanly. The limits and the value
-//! threshold are data in [`NationalRules`].
+//! threshold are data in [`NationalRules`]. Service records come from the
+//! network's service-record book ([`services_of_network`], by unit and
+//! period) or from the caller ([`services`]).
 
 use std::collections::BTreeMap;
 
@@ -46,8 +48,11 @@ impl SubmitState {
     }
 }
 
-/// The national platform's limits and coverage, as versioned data.
+/// The national platform's limits and coverage, as versioned data. A
+/// field missing from serialized rules takes its [`Default`] value, so
+/// `{"include_drafts": false}` changes that one setting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct NationalRules {
     /// Name of the field set these rules describe.
     pub version: String,
@@ -470,7 +475,7 @@ fn too_long(record: &str, field: &str, limit: usize, actual: usize) -> ExportVio
     }
 }
 
-/// Which records of the service-record book an export takes.
+/// Selection of the service-record book's records that an export takes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ServiceSelection {
     /// Only the records of this unit's instruments; all units when absent.

@@ -23,7 +23,7 @@ use crate::registry::Registry;
 
 use super::service::{ServiceMode, ServiceRecord};
 
-/// Where a stored service record came from (来源).
+/// Origin of a stored service record (来源).
 // TODO: services recorded by booking completion (`booking::ServiceRecord`)
 // are not copied into this book yet; a `Booking` source will mark them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -39,7 +39,7 @@ pub enum ServiceSource {
 pub struct StoredService {
     /// The record in the national field set.
     pub record: ServiceRecord,
-    /// Where it came from.
+    /// Its origin.
     pub source: ServiceSource,
     /// Sequence number of the event that added it.
     pub seq: u64,
@@ -146,7 +146,7 @@ impl ServiceBook {
         self.of_unit(unit).map(|stored| ServiceKey::of(&stored.record)).collect()
     }
 
-    /// Returns true if the book holds a record with the key of `record`.
+    /// Returns true if the book contains a record with the key of `record`.
     pub fn contains(&self, unit: &UnitId, record: &ServiceRecord) -> bool {
         let key = ServiceKey::of(record);
         self.of_unit(unit).any(|stored| ServiceKey::of(&stored.record) == key)

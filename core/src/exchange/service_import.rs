@@ -35,9 +35,9 @@ pub fn plan_services(network: &Network, actor: &Actor, now: DateTime<Utc>, repor
 /// events, one per unit that owns a named instrument.
 ///
 /// Nothing changes unless every row is good and accepted, or
-/// `options.take_good_rows` is set; then the bad and rejected rows are left
-/// out and the rest imported. Duplicates of stored records never stop an
-/// import.
+/// `options.take_good_rows` is set. With that option the bad and rejected
+/// rows are left out and the rest imported. Duplicates of stored records
+/// never stop an import.
 ///
 /// # Errors
 ///
