@@ -99,7 +99,11 @@ pub fn read_journal(data: Vec<u8>) -> Result<Vec<String>, LabshareError> {
 /// kind and explanation. Never fails for bad content.
 #[uniffi::export]
 pub fn verify_journal(data: Vec<u8>) -> JournalCheck {
-    let check = journal::verify_jsonl(&data);
+    journal_check(&journal::verify_jsonl(&data))
+}
+
+/// Converts core's journal check.
+pub(crate) fn journal_check(check: &journal::JournalCheck) -> JournalCheck {
     JournalCheck {
         lines: check.lines,
         head: ChainHead::from(&check.head),

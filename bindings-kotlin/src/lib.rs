@@ -33,6 +33,7 @@ pub mod lang;
 pub mod money;
 pub mod network;
 pub mod registry;
+pub mod sheets;
 pub mod statistics;
 pub mod subsidy;
 pub mod types;

@@ -67,7 +67,7 @@ pub(crate) fn event_json(event: &Event) -> Result<String, labshare::Error> {
 }
 
 impl Network {
-    fn wrap(state: State) -> Network {
+    pub(crate) fn wrap(state: State) -> Network {
         Network {
             state: Mutex::new(state),
         }

@@ -1,7 +1,7 @@
 //! Spreadsheet import and the national export (表格导入与国家平台导出).
 //!
 //! Module functions read instrument lists and service-record lists from
-//! CSV or XLSX bytes or files into an `ImportReport`; `Network` methods plan
+//! CSV or XLSX bytes or files into an `ImportReport`. `Network` methods plan
 //! and apply the import of a report and export the network in the national
 //! field set. Mappings and national rules cross as their serde JSON text,
 //! and records inside reports and exports as JSON text too; problems, plans,
@@ -90,10 +90,10 @@ fn rules(json: Option<&str>) -> Result<NationalRules, CoreError> {
     parse_json("rules", json, Text::new("国家平台规则的 JSON 文本", "national platform rules as JSON text"))
 }
 
-fn to_json<T: Serialize>(what: &str, value: &T) -> Result<String, CoreError> {
+fn to_json<T: Serialize>(location: &str, value: &T) -> Result<String, CoreError> {
     serde_json::to_string(value).map_err(|error| {
         CoreError::from(labshare::Error::Corrupt {
-            location: what.to_owned(),
+            location: location.to_owned(),
             detail: Text::new(format!("无法写成 JSON：{error}"), format!("could not be written as JSON: {error}")),
         })
     })

@@ -3,8 +3,8 @@
 //!
 //! The class wraps `labshare_store::Store` behind a `Mutex`, like `Network`.
 //! A store method that reads a `Network` locks the store first and the
-//! network second; no `Network` method locks a store, so the two never wait
-//! on each other in a cycle.
+//! network second. No `Network` method locks a store, so the two locks are
+//! never taken in the opposite order.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -50,8 +50,8 @@ fn store_error(error: StoreError) -> PyErr {
 /// A network's journal and snapshots in one SQLite file (SQLite is built in).
 ///
 /// Each event is one hash-chained journal line, appended in a transaction,
-/// so after a crash the file holds every committed append and nothing of
-/// one that did not commit. Store errors raise ``IntegrityError`` (code
+/// so after a crash the file contains every committed append and no part
+/// of an append that did not commit. Store errors raise ``IntegrityError`` (code
 /// ``sqlite``) when SQLite cannot open, read or write the file,
 /// ``ConflictError`` (``concurrent_write``) when another writer appended
 /// since this store last read, and ``IntegrityError``

@@ -221,7 +221,7 @@ class PlannedRow:
 
 @dataclass(frozen=True)
 class ImportPlan:
-    """What an import would change, row by row (a dry run).
+    """Changes an import would make, row by row (a dry run).
 
     Attributes:
         rows: The report's good rows, in order.
