@@ -234,6 +234,26 @@ fn failed_import_event_changes_nothing() {
 }
 
 #[test]
+fn network_method_records_services() {
+    let (mut network, _) = imported();
+    let report = services_from_csv(SERVICES_CSV.as_bytes(), &Mapping::default()).expect("read");
+    let mut record = report.records[0].record.clone();
+    record.date = date("2017-12-01");
+
+    let event = network.import_services(&at_admin(), common::at(322, 1), common::unit_id("XJ-AT"), vec![record.clone()]).expect("recorded");
+    assert_eq!(event.change, import_change("XJ-AT", vec![record.clone()]));
+    assert_eq!(network.services().len(), 7);
+    let last = network.services().of_unit(&common::unit_id("XJ-AT")).last().expect("last record");
+    assert_eq!(last.record, record);
+    assert_eq!(last.seq, event.seq);
+
+    let before = network.clone();
+    let error = network.import_services(&at_admin(), common::at(322, 2), common::unit_id("XJ-AT"), vec![record]).unwrap_err();
+    assert_eq!(error.code(), "rule_violation");
+    assert_eq!(network, before);
+}
+
+#[test]
 fn export_reads_the_book_with_states() {
     let (network, _) = imported();
     let export = national::services_of_network(&network, &ServiceSelection::default(), &NationalRules::default());

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -17,8 +17,10 @@ use serde::{Deserialize, Serialize};
 use crate::access::{self, Actor};
 use crate::error::{Error, Result};
 use crate::ids::{InstrumentId, UnitId};
+use crate::journal::{Change, Event};
 use crate::lang::Text;
 use crate::money::Money;
+use crate::network::Network;
 use crate::registry::Registry;
 
 use super::service::{ServiceMode, ServiceRecord};
@@ -209,5 +211,24 @@ impl ServiceBook {
         let list = self.units.entry(unit.clone()).or_default();
         list.extend(records.iter().map(|record| StoredService { record: record.clone(), source: ServiceSource::Imported, seq }));
         Ok(())
+    }
+}
+
+impl Network {
+    /// Adds service records of `unit`'s instruments to the service-record
+    /// book as one event. [`super::service_import::apply_services`] makes
+    /// these events from a spreadsheet, with a dry run and a report.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown unit or instrument,
+    /// [`Error::PermissionDenied`] unless the actor administers `unit` or is
+    /// office staff, [`Error::InvalidValue`] for an empty list or an
+    /// instrument of another unit, the field errors of
+    /// [`ServiceRecord::violations`], and [`Error::RuleViolation`] with rule
+    /// `services.duplicate` for a record that repeats a stored one or an
+    /// earlier one in `records`. Nothing changes on error.
+    pub fn import_services(&mut self, actor: &Actor, now: DateTime<Utc>, unit: UnitId, records: Vec<ServiceRecord>) -> Result<Event> {
+        self.execute(actor, now, Change::Services(ServiceChange::ImportServices { unit, records }))
     }
 }
