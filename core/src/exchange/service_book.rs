@@ -26,8 +26,9 @@ use crate::registry::Registry;
 use super::service::{ServiceMode, ServiceRecord};
 
 /// Origin of a stored service record (来源).
-// TODO: services recorded by booking completion (`booking::ServiceRecord`)
-// are not copied into this book yet; a `Booking` source will mark them.
+// NOTE: services recorded by booking completion (`booking::ServiceRecord`)
+// are kept by the booking book and not copied here; a `Booking` source
+// would mark them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
