@@ -442,6 +442,16 @@ impl Cost {
     }
 }
 
+impl Cost {
+    /// Formats the times and the peak, for a step that is not a run of events.
+    fn times(&self) -> String {
+        match self.cpu {
+            Some(cpu) => format!("{:.2} s wall, {cpu:.2} s CPU, peak +{:.1} MiB", self.wall, mib(self.peak)),
+            None => format!("{:.2} s wall, peak +{:.1} MiB", self.wall, mib(self.peak)),
+        }
+    }
+}
+
 /// Runs `step` once and returns its result with its cost.
 fn measure<T>(step: impl FnOnce() -> T) -> (T, Cost) {
     let before = reset_peak();
@@ -483,12 +493,12 @@ fn national_scale() {
     let (head, tail) = split_after(&bytes, kept);
 
     let (snapshot, cost) = measure(|| write_snapshot(&at_snapshot, &head).unwrap_or_else(|e| panic!("{e}")));
-    println!("  write_snapshot at event {kept}: {:.2} s wall, peak +{:.1} MiB; snapshot {:.1} MiB", cost.wall, mib(cost.peak), mib(snapshot.len()));
+    println!("  write_snapshot at event {kept}: {}; snapshot {:.1} MiB", cost.times(), mib(snapshot.len()));
     drop(at_snapshot);
 
     let (resumed, cost) = measure(|| resume(&snapshot, tail));
     let tail_count = count - kept;
-    println!("  resume (read snapshot + replay {tail_count} tail events from JSONL): {:.2} s wall, peak +{:.1} MiB", cost.wall, mib(cost.peak));
+    println!("  resume (read the snapshot, replay {tail_count} tail events from JSONL): {}", cost.times());
     let resumed = resumed.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(resumed.network, network);
     drop(resumed);
