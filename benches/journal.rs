@@ -6,11 +6,17 @@
 //! LABSHARE_BENCH_SKIP_NATIONAL=1 cargo bench -p labshare --bench journal   # criterion groups only
 //! ```
 //!
-//! The national-scale run builds a synthetic journal of 100,000 instruments
-//! (submitted and published) at 2,000 units plus eight years of usage
-//! reports, 1,002,000 events in all, then measures writing it as JSON Lines,
-//! reading it back, and replaying it, once each. A counting global allocator
-//! records the peak of live heap bytes during each step.
+//! The national-scale run builds a network through the public API: 2,000
+//! units, 100,000 instruments submitted and published with a booking policy
+//! each, and training records where a policy requires them. Then 50,000
+//! users make 1,000,000 bookings from 2019 to 2024, which are confirmed,
+//! rejected, cancelled, checked in and completed, and each instrument files
+//! a usage report: about 2.97 million events. The run then measures, once each,
+//! writing the journal as JSON Lines, reading and verifying it, replaying the
+//! events in memory, writing a snapshot after 90 % of the events, resuming
+//! from that snapshot with the journal tail, and replaying the whole file.
+//! A counting global allocator records the peak of live heap bytes during
+//! each step. The criterion groups run the same generator at a small scale.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -105,7 +111,7 @@ const SMALL: Scale = Scale { units: 200, instruments: 3_000, users: 2_000, booki
 const BOOKING_DATES: (i32, i32) = (2019, 2024);
 
 /// One-hour slots of the default opening hours (08:30–12:00, 14:00–18:00),
-/// as minutes after local midnight; a two-hour booking takes two neighbours
+/// as minutes after local midnight. A two-hour booking takes two neighbours
 /// of the same half-day.
 const SLOT_STARTS: [u32; 7] = [510, 570, 630, 840, 900, 960, 1020];
 
@@ -149,7 +155,7 @@ fn record(index: usize) -> InstrumentRecord {
     }
 }
 
-/// How the synthetic policies vary from instrument to instrument.
+/// Variations of the synthetic policies by instrument.
 struct PolicyKind {
     auto_confirm: bool,
     qualification_required: bool,
@@ -164,7 +170,7 @@ fn policy_kind(instrument: usize) -> PolicyKind {
     }
 }
 
-/// The default policy (default opening hours, official holidays closed,
+/// Returns the default policy (default opening hours, official holidays closed,
 /// one station, 60 minutes' notice, 24 hours' cancel cutoff) with hourly
 /// fees for every user type and the variations of [`policy_kind`].
 fn policy(instrument: usize) -> BookingPolicy {
@@ -198,7 +204,7 @@ fn owner(instrument: usize, scale: &Scale) -> Actor {
     Actor::unit_admin("admin", unit_id(instrument % scale.units))
 }
 
-/// What happens to a booking after its request.
+/// A step in a booking's life, in the order steps at one instant run.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Step {
     Request,
@@ -237,7 +243,7 @@ fn booking_days(network: &Network) -> Vec<NaiveDate> {
 /// Plans `scale.bookings` bookings without overlaps. Popular instruments
 /// get many more bookings than others: the instrument rank is drawn as
 /// `u^1.5` of a uniform `u`, so the most popular instrument of 100,000 gets
-/// about 460 bookings and the median one about 6.
+/// about 460 bookings and the median one about 8.
 fn plan_bookings(scale: &Scale, days: &[NaiveDate], rng: &mut ChaCha8Rng) -> Vec<PlannedBooking> {
     let mut taken: HashSet<(u32, u32, u32)> = HashSet::with_capacity(scale.bookings * 2);
     let mut planned = Vec::with_capacity(scale.bookings);
@@ -266,7 +272,7 @@ fn plan_bookings(scale: &Scale, days: &[NaiveDate], rng: &mut ChaCha8Rng) -> Vec
 
 /// Returns each planned step with its instant, in the order they happen.
 /// Of the requests under manual confirmation, 3 % are rejected and the rest
-/// confirmed an hour later; then 8 % of the bookings are cancelled by their
+/// confirmed an hour later. Then 8 % of the bookings are cancelled by their
 /// user a day before the start, and 40 % are checked in and completed.
 fn plan_steps(planned: &[PlannedBooking], rng: &mut ChaCha8Rng) -> Vec<(DateTime<Utc>, usize, Step)> {
     let mut steps = Vec::with_capacity(planned.len() * 3);
@@ -291,12 +297,11 @@ fn plan_steps(planned: &[PlannedBooking], rng: &mut ChaCha8Rng) -> Vec<(DateTime
     steps
 }
 
-/// Builds a network through the public API and returns its journal:
-/// units, instruments submitted and published, a booking policy per
-/// instrument, training records where a policy requires them, the bookings
-/// with their confirmations, rejections, cancellations, check-ins and
-/// completions in time order, and a usage report per instrument for the
-/// last booking year.
+/// Builds a network through the public API and returns its journal. It
+/// holds units, instruments submitted and published with a booking policy
+/// each, and training records where a policy requires them. Then come the
+/// bookings with their later steps in time order, and a usage report per
+/// instrument for the last booking year.
 fn synthetic_journal(scale: &Scale) -> Vec<Event> {
     let office = Actor::office("office-01");
     let mut network = Network::new();
@@ -486,7 +491,7 @@ fn national_scale() {
     let network = network.unwrap_or_else(|e| panic!("{e}"));
     println!("  state: {} bookings, {} service records", network.booking().booking_count(), network.booking().service_records().len());
 
-    // The snapshot is taken after 90 % of the events; the tail is the rest.
+    // The snapshot is taken after 90 % of the events, and the tail holds the rest.
     let kept = count / 10 * 9;
     let at_snapshot = Network::replay(&events[..kept]).unwrap_or_else(|e| panic!("{e}"));
     drop(events);
