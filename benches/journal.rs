@@ -6,24 +6,39 @@
 //! LABSHARE_BENCH_SKIP_NATIONAL=1 cargo bench -p labshare --bench journal   # criterion groups only
 //! ```
 //!
-//! The national-scale run builds a synthetic journal of 100,000 instruments
-//! (submitted and published) at 2,000 units plus eight years of usage
-//! reports, 1,002,000 events in all, then measures writing it as JSON Lines,
-//! reading it back, and replaying it, once each. A counting global allocator
-//! records the peak of live heap bytes during each step.
+//! The national-scale run builds a network through the public API: 2,000
+//! units, 100,000 instruments submitted and published with a booking policy
+//! each, and training records where a policy requires them. Then 50,000
+//! users make 1,000,000 bookings from 2019 to 2024, which are confirmed,
+//! rejected, cancelled, checked in and completed, and each instrument files
+//! a usage report: about 2.97 million events. The run then measures, once each,
+//! writing the journal as JSON Lines, reading and verifying it, replaying the
+//! events in memory, writing a snapshot after 90 % of the events, resuming
+//! from that snapshot with the journal tail, and replaying the whole file.
+//! A counting global allocator records the peak of live heap bytes during
+//! each step. The criterion groups run the same generator at a small scale.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use std::collections::HashSet;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group};
-use labshare::journal::{read_jsonl, write_jsonl};
+use labshare::booking::{
+    BookingId, BookingPolicy, Completion, FeeBasis, FeeRate, Quota, QuotaLimit, QuotaPeriod, QuotaScope, ServiceMode,
+    SlotRequest, UserType,
+};
+use labshare::calendar::MissingYear;
+use labshare::journal::{ChainHash, ChainHead, read_jsonl, write_jsonl};
 use labshare::registry::{AcquisitionSource, CategoryCode, InstrumentRecord, OperatingStatus, SharingMode, Unit, UnitKind};
-use labshare::snapshot::replay_jsonl;
+use labshare::snapshot::{replay_jsonl, resume, write_snapshot};
 use labshare::usage::UsageReport;
 use labshare::{Actor, Event, InstrumentId, Money, Network, UnitId};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 
 /// Counts live heap bytes and their peak.
@@ -77,15 +92,42 @@ fn mib(bytes: usize) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
-const UNITS: usize = 2_000;
-const USAGE_YEARS: std::ops::Range<i32> = 2017..2025;
+/// The size of a synthetic network.
+struct Scale {
+    units: usize,
+    instruments: usize,
+    users: usize,
+    bookings: usize,
+}
 
-fn start() -> DateTime<Utc> {
+/// A national-scale network: 2,000 member units, 100,000 instruments,
+/// 50,000 users and 1,000,000 bookings.
+const NATIONAL: Scale = Scale { units: 2_000, instruments: 100_000, users: 50_000, bookings: 1_000_000 };
+
+/// The network of the criterion groups, small enough to replay many times.
+const SMALL: Scale = Scale { units: 200, instruments: 3_000, users: 2_000, bookings: 30_000 };
+
+/// First and last local dates that bookings start on.
+const BOOKING_DATES: (i32, i32) = (2019, 2024);
+
+/// One-hour slots of the default opening hours (08:30–12:00, 14:00–18:00),
+/// as minutes after local midnight. A two-hour booking takes two neighbours
+/// of the same half-day.
+const SLOT_STARTS: [u32; 7] = [510, 570, 630, 840, 900, 960, 1020];
+
+/// Asia/Shanghai has been UTC+8 all year since 1991.
+const SHANGHAI_OFFSET_HOURS: i64 = 8;
+
+fn setup_start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2017, 1, 1, 0, 0, 0).single().unwrap_or_default()
 }
 
 fn unit_id(index: usize) -> UnitId {
     UnitId::new(format!("U{index:04}")).unwrap_or_else(|_| unreachable!("valid id"))
+}
+
+fn instrument_id(index: usize) -> InstrumentId {
+    InstrumentId::new(format!("I{index:07}")).unwrap_or_else(|_| unreachable!("valid id"))
 }
 
 fn record(index: usize) -> InstrumentRecord {
@@ -106,62 +148,247 @@ fn record(index: usize) -> InstrumentRecord {
         operating_status: OperatingStatus::Normal,
         sharing_mode: SharingMode::External,
         sharing_rules: "网上预约".to_owned(),
-        fee_standard: "每样品 300 元".to_owned(),
+        fee_standard: "每机时 300 元".to_owned(),
         booking_url: String::new(),
         location: "乌鲁木齐市".to_owned(),
         contact: "仪器管理员".to_owned(),
     }
 }
 
-/// Builds a journal of `instruments` instruments spread over the units,
-/// each submitted and published, then one usage report per instrument for
-/// each year of `years`.
-// NOTE: booking, subsidy and voucher events are not in this journal yet;
-// add them here when those modules exist, so the national scale includes
-// 1,000,000 bookings as a real network would.
-fn synthetic_journal(instruments: usize, years: std::ops::Range<i32>) -> Vec<Event> {
+/// Variations of the synthetic policies by instrument.
+struct PolicyKind {
+    auto_confirm: bool,
+    qualification_required: bool,
+    quota: bool,
+}
+
+fn policy_kind(instrument: usize) -> PolicyKind {
+    PolicyKind {
+        auto_confirm: instrument % 5 < 2,
+        qualification_required: instrument % 10 == 3,
+        quota: instrument % 10 < 3,
+    }
+}
+
+/// Returns the default policy (default opening hours, official holidays closed,
+/// one station, 60 minutes' notice, 24 hours' cancel cutoff) with hourly
+/// fees for every user type and the variations of [`policy_kind`].
+fn policy(instrument: usize) -> BookingPolicy {
+    let kind = policy_kind(instrument);
+    let rate = |user_type, fen| FeeRate { user_type, basis: FeeBasis::Hour, test_item: None, rate: Money::from_fen(fen).unwrap_or_default() };
+    let quotas = if kind.quota {
+        vec![Quota { scope: QuotaScope::User, period: QuotaPeriod::Month, limit: QuotaLimit::Bookings(20) }]
+    } else {
+        Vec::new()
+    };
+    BookingPolicy {
+        auto_confirm: kind.auto_confirm,
+        qualification_required: kind.qualification_required,
+        max_duration_minutes: Some(4 * 60),
+        quotas,
+        fees: vec![
+            rate(UserType::Internal, 10_000),
+            rate(UserType::NetworkMember, 20_000),
+            rate(UserType::External, 30_000),
+            rate(UserType::VoucherHolder, 20_000),
+        ],
+        ..BookingPolicy::default()
+    }
+}
+
+fn user(index: usize, scale: &Scale) -> Actor {
+    Actor::user(format!("user-{index:05}"), Some(unit_id(index % scale.units)))
+}
+
+fn owner(instrument: usize, scale: &Scale) -> Actor {
+    Actor::unit_admin("admin", unit_id(instrument % scale.units))
+}
+
+/// A step in a booking's life, in the order steps at one instant run.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Step {
+    Request,
+    Confirm,
+    Reject,
+    Cancel,
+    CheckIn,
+    Complete,
+}
+
+/// One planned booking: who books which slot, and when the request is made.
+struct PlannedBooking {
+    instrument: usize,
+    user: usize,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    requested_at: DateTime<Utc>,
+}
+
+/// Lists the weekdays of the booking years that the official calendar marks
+/// as working days.
+fn booking_days(network: &Network) -> Vec<NaiveDate> {
+    let (first, last) = BOOKING_DATES;
+    let mut days = Vec::new();
+    let mut date = NaiveDate::from_ymd_opt(first, 1, 1);
+    while let Some(day) = date.filter(|day| day.year() <= last) {
+        let weekday = day.weekday().number_from_monday() <= 5;
+        if weekday && network.booking().calendar().is_working_day(day, MissingYear::Error).unwrap_or(false) {
+            days.push(day);
+        }
+        date = day.succ_opt();
+    }
+    days
+}
+
+/// Plans `scale.bookings` bookings without overlaps. Popular instruments
+/// get many more bookings than others: the instrument rank is drawn as
+/// `u^1.5` of a uniform `u`, so the most popular instrument of 100,000 gets
+/// about 460 bookings and the median one about 8.
+fn plan_bookings(scale: &Scale, days: &[NaiveDate], rng: &mut ChaCha8Rng) -> Vec<PlannedBooking> {
+    let mut taken: HashSet<(u32, u32, u32)> = HashSet::with_capacity(scale.bookings * 2);
+    let mut planned = Vec::with_capacity(scale.bookings);
+    while planned.len() < scale.bookings {
+        let rank = (rng.random::<f64>().powf(1.5) * scale.instruments as f64) as usize;
+        let instrument = (rank * 7_919) % scale.instruments;
+        let day = rng.random_range(0..days.len());
+        let slot = rng.random_range(0..SLOT_STARTS.len());
+        let two_hours = rng.random_bool(0.3) && !matches!(slot, 2 | 6);
+        let slots = if two_hours { slot..slot + 2 } else { slot..slot + 1 };
+        if slots.clone().any(|s| taken.contains(&(instrument as u32, day as u32, s as u32))) {
+            continue;
+        }
+        for s in slots.clone() {
+            taken.insert((instrument as u32, day as u32, s as u32));
+        }
+
+        let local = days[day].and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(SHANGHAI_OFFSET_HOURS);
+        let start = local + Duration::minutes(i64::from(SLOT_STARTS[slot]));
+        let end = start + Duration::hours(slots.len() as i64);
+        let requested_at = start - Duration::minutes(rng.random_range(48 * 60..30 * 24 * 60));
+        planned.push(PlannedBooking { instrument, user: rng.random_range(0..scale.users), start, end, requested_at });
+    }
+    planned
+}
+
+/// Returns each planned step with its instant, in the order they happen.
+/// Of the requests under manual confirmation, 3 % are rejected and the rest
+/// confirmed an hour later. Then 8 % of the bookings are cancelled by their
+/// user a day before the start, and 40 % are checked in and completed.
+fn plan_steps(planned: &[PlannedBooking], rng: &mut ChaCha8Rng) -> Vec<(DateTime<Utc>, usize, Step)> {
+    let mut steps = Vec::with_capacity(planned.len() * 3);
+    for (index, booking) in planned.iter().enumerate() {
+        steps.push((booking.requested_at, index, Step::Request));
+        if !policy_kind(booking.instrument).auto_confirm {
+            if rng.random_bool(0.03) {
+                steps.push((booking.requested_at + Duration::hours(1), index, Step::Reject));
+                continue;
+            }
+            steps.push((booking.requested_at + Duration::hours(1), index, Step::Confirm));
+        }
+        let fate: f64 = rng.random();
+        if fate < 0.08 {
+            steps.push((booking.start - Duration::hours(25), index, Step::Cancel));
+        } else if fate < 0.48 {
+            steps.push((booking.start - Duration::minutes(10), index, Step::CheckIn));
+            steps.push((booking.end, index, Step::Complete));
+        }
+    }
+    steps.sort_unstable_by_key(|&(at, index, step)| (at, step, index));
+    steps
+}
+
+/// Builds a network through the public API and returns its journal. It
+/// holds units, instruments submitted and published with a booking policy
+/// each, and training records where a policy requires them. Then come the
+/// bookings with their later steps in time order, and a usage report per
+/// instrument for the last booking year.
+fn synthetic_journal(scale: &Scale) -> Vec<Event> {
     let office = Actor::office("office-01");
     let mut network = Network::new();
-    let mut events = Vec::with_capacity(UNITS + instruments * (2 + years.len()));
-    let mut now = start();
+    let mut events = Vec::with_capacity(scale.instruments * 4 + scale.bookings * 3);
+    let mut rng = ChaCha8Rng::seed_from_u64(2026);
+    let mut now = setup_start();
     let mut tick = || {
         now += Duration::seconds(1);
         now
     };
+    let mut push = |result: labshare::Result<Event>| events.push(result.unwrap_or_else(|e| panic!("{e}")));
 
-    for index in 0..UNITS.min(instruments.max(1)) {
+    for index in 0..scale.units {
         let unit = Unit { id: unit_id(index), name: format!("示例单位 {index}"), kind: UnitKind::Institute, region: "乌鲁木齐市".to_owned() };
-        events.push(network.register_unit(&office, tick(), unit).unwrap_or_else(|e| panic!("{e}")));
+        push(network.register_unit(&office, tick(), unit));
     }
-    let units = UNITS.min(instruments.max(1));
-    let ids: Vec<InstrumentId> =
-        (0..instruments).map(|index| InstrumentId::new(format!("I{index:07}")).unwrap_or_else(|_| unreachable!("valid id"))).collect();
+    let ids: Vec<InstrumentId> = (0..scale.instruments).map(instrument_id).collect();
+    let policies_from = Utc.with_ymd_and_hms(2018, 1, 1, 0, 0, 0).single().unwrap_or_default();
     for (index, id) in ids.iter().enumerate() {
-        let unit = unit_id(index % units);
-        let admin = Actor::unit_admin("admin", unit.clone());
-        events.push(network.submit_instrument(&admin, tick(), id.clone(), unit, record(index)).unwrap_or_else(|e| panic!("{e}")));
-        events.push(network.publish_instrument(&office, tick(), id.clone()).unwrap_or_else(|e| panic!("{e}")));
+        let admin = owner(index, scale);
+        push(network.submit_instrument(&admin, tick(), id.clone(), unit_id(index % scale.units), record(index)));
+        push(network.publish_instrument(&office, tick(), id.clone()));
+        push(network.set_booking_policy(&admin, tick(), id.clone(), policies_from, policy(index)));
     }
-    for year in years {
-        for (index, id) in ids.iter().enumerate() {
-            let admin = Actor::unit_admin("admin", unit_id(index % units));
-            let report = UsageReport {
-                instrument: id.clone(),
-                year,
-                operating_hours: Decimal::from(900 + index % 700),
-                effective_hours: Decimal::from(800 + index % 700),
-                samples: (index % 1_500) as u64,
-                external_income: Money::from_fen((index % 90_000) as i64 * 1_000).unwrap_or_default(),
-            };
-            events.push(network.file_usage(&admin, tick(), report).unwrap_or_else(|e| panic!("{e}")));
+
+    let days = booking_days(&network);
+    let planned = plan_bookings(scale, &days, &mut rng);
+    let mut trained: HashSet<(usize, usize)> = HashSet::new();
+    for booking in &planned {
+        if policy_kind(booking.instrument).qualification_required && trained.insert((booking.instrument, booking.user)) {
+            let name = format!("user-{:05}", booking.user);
+            push(network.grant_training(&owner(booking.instrument, scale), tick(), ids[booking.instrument].clone(), &name, None));
         }
+    }
+
+    let mut booking_ids = vec![BookingId(0); planned.len()];
+    for (at, index, step) in plan_steps(&planned, &mut rng) {
+        let booking = &planned[index];
+        let id = booking_ids[index];
+        let booker = user(booking.user, scale);
+        let admin = owner(booking.instrument, scale);
+        let receipt = match step {
+            Step::Request => {
+                let request = SlotRequest {
+                    instrument: ids[booking.instrument].clone(),
+                    start: booking.start,
+                    end: booking.end,
+                    people: 1,
+                    purpose: "样品元素分析".to_owned(),
+                    voucher: None,
+                };
+                network.request_booking(&booker, at, request)
+            }
+            Step::Confirm => network.confirm_booking(&admin, at, id),
+            Step::Reject => network.reject_booking(&admin, at, id, "该时段仪器需维护"),
+            Step::Cancel => network.cancel_booking(&booker, at, id, None),
+            Step::CheckIn => network.check_in(&booker, at, id),
+            Step::Complete => {
+                let hours = Decimal::from((booking.end - booking.start).num_hours());
+                let completion = Completion { actual_hours: hours, samples: 3, mode: ServiceMode::Guided, amount: None };
+                network.complete_booking(&admin, at, id, completion)
+            }
+        };
+        let receipt = receipt.unwrap_or_else(|e| panic!("booking {index} {}: {e}", booking.start));
+        if step == Step::Request {
+            booking_ids[index] = receipt.bookings.first().copied().unwrap_or(BookingId(0));
+        }
+        push(Ok(receipt.event));
+    }
+
+    let filed_at = Utc.with_ymd_and_hms(BOOKING_DATES.1 + 1, 1, 10, 0, 0, 0).single().unwrap_or_default();
+    for (index, id) in ids.iter().enumerate() {
+        let report = UsageReport {
+            instrument: id.clone(),
+            year: BOOKING_DATES.1,
+            operating_hours: Decimal::from(900 + index % 700),
+            effective_hours: Decimal::from(800 + index % 700),
+            samples: (index % 1_500) as u64,
+            external_income: Money::from_fen((index % 90_000) as i64 * 1_000).unwrap_or_default(),
+        };
+        push(network.file_usage(&owner(index, scale), filed_at + Duration::seconds(index as i64), report));
     }
     events
 }
 
 fn criterion_benches(c: &mut Criterion) {
-    // 3,000 instruments and two years: 2,000 units + 6,000 + 6,000 = 14,000 events.
-    let events = synthetic_journal(3_000, 2017..2019);
+    let events = synthetic_journal(&SMALL);
     let bytes = write_jsonl(&events).unwrap_or_default();
     let count = events.len() as u64;
 
@@ -220,6 +447,16 @@ impl Cost {
     }
 }
 
+impl Cost {
+    /// Formats the times and the peak, for a step that is not a run of events.
+    fn times(&self) -> String {
+        match self.cpu {
+            Some(cpu) => format!("{:.2} s wall, {cpu:.2} s CPU, peak +{:.1} MiB", self.wall, mib(self.peak)),
+            None => format!("{:.2} s wall, peak +{:.1} MiB", self.wall, mib(self.peak)),
+        }
+    }
+}
+
 /// Runs `step` once and returns its result with its cost.
 fn measure<T>(step: impl FnOnce() -> T) -> (T, Cost) {
     let before = reset_peak();
@@ -233,8 +470,12 @@ fn measure<T>(step: impl FnOnce() -> T) -> (T, Cost) {
 }
 
 fn national_scale() {
-    println!("\nnational scale: 100,000 instruments, {} units, usage {}–{}", UNITS, USAGE_YEARS.start, USAGE_YEARS.end - 1);
-    let (events, cost) = measure(|| synthetic_journal(100_000, USAGE_YEARS));
+    let scale = &NATIONAL;
+    println!(
+        "\nnational scale: {} units, {} instruments, {} users, {} bookings",
+        scale.units, scale.instruments, scale.users, scale.bookings
+    );
+    let (events, cost) = measure(|| synthetic_journal(scale));
     let count = events.len();
     println!("  built {count} events by executing them: {}", cost.rates(count));
 
@@ -248,16 +489,46 @@ fn national_scale() {
     let (network, cost) = measure(|| Network::replay(&events));
     println!("  Network::replay (in memory): {}", cost.rates(count));
     let network = network.unwrap_or_else(|e| panic!("{e}"));
+    println!("  state: {} bookings, {} service records", network.booking().booking_count(), network.booking().service_records().len());
+
+    // The snapshot is taken after 90 % of the events, and the tail holds the rest.
+    let kept = count / 10 * 9;
+    let at_snapshot = Network::replay(&events[..kept]).unwrap_or_else(|e| panic!("{e}"));
     drop(events);
+    let (head, tail) = split_after(&bytes, kept);
+
+    let (snapshot, cost) = measure(|| write_snapshot(&at_snapshot, &head).unwrap_or_else(|e| panic!("{e}")));
+    println!("  write_snapshot at event {kept}: {}; snapshot {:.1} MiB", cost.times(), mib(snapshot.len()));
+    drop(at_snapshot);
+
+    let (resumed, cost) = measure(|| resume(&snapshot, tail));
+    let tail_count = count - kept;
+    println!("  resume (read the snapshot, replay {tail_count} tail events from JSONL): {}", cost.times());
+    let resumed = resumed.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(resumed.network, network);
+    drop(resumed);
 
     let (restored, cost) = measure(|| replay_jsonl(&bytes));
     println!("  replay_jsonl (parse + hash check + apply): {}", cost.rates(count));
     let restored = restored.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(restored.network, network);
-    println!("  live heap after replay, with the file and one state: {:.1} MiB", mib(LIVE.load(Ordering::Relaxed)));
+    println!("  live heap after replay, with the file and two states: {:.1} MiB", mib(LIVE.load(Ordering::Relaxed)));
 
     let (_, cost) = measure(|| drop(restored));
     println!("  dropping the replayed state: {:.2} s wall", cost.wall);
+}
+
+/// Splits journal bytes after line `lines` and returns the chain head there
+/// with the rest of the bytes. The head's hash is the last member of that line.
+fn split_after(bytes: &[u8], lines: usize) -> (ChainHead, &[u8]) {
+    let mut end = 0;
+    for _ in 0..lines {
+        end += bytes[end..].iter().position(|&b| b == b'\n').unwrap_or_else(|| panic!("fewer than {lines} lines")) + 1;
+    }
+    let line = &bytes[..end - 1];
+    let digits = std::str::from_utf8(&line[line.len() - 66..line.len() - 2]).unwrap_or_default();
+    let hash = ChainHash::parse(digits).unwrap_or_else(|e| panic!("{e}"));
+    (ChainHead { seq: lines as u64, hash }, &bytes[end..])
 }
 
 criterion_group!(benches, criterion_benches);

@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use compact_str::CompactString;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -32,12 +33,30 @@ fn check_id(kind: &str, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Reads an id's text without a temporary `String`.
+struct IdVisitor;
+
+impl serde::de::Visitor<'_> for IdVisitor {
+    type Value = CompactString;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("an id as a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> std::result::Result<CompactString, E> {
+        Ok(CompactString::from(text))
+    }
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $field:literal) => {
         $(#[$doc])*
+        // compact_str 0.10 stores text of up to 24 bytes inline on 64-bit
+        // targets, so comparing two such ids in a map's node reads no memory
+        // outside the node.
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(#[schemars(with = "String")] CompactString);
 
         impl $name {
             /// Creates an id after checking its form.
@@ -50,7 +69,7 @@ macro_rules! id_type {
             pub fn new(text: impl Into<String>) -> Result<$name> {
                 let text = text.into();
                 check_id($field, &text)?;
-                Ok($name(text))
+                Ok($name(CompactString::from(text)))
             }
 
             /// Returns the id as text.
@@ -67,8 +86,9 @@ macro_rules! id_type {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<$name, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                $name::new(text).map_err(serde::de::Error::custom)
+                let text = deserializer.deserialize_str(IdVisitor)?;
+                check_id($field, &text).map_err(serde::de::Error::custom)?;
+                Ok($name(text))
             }
         }
 

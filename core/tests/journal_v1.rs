@@ -10,7 +10,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use labshare::journal::{ChainHash, read_jsonl, verify_jsonl};
+use labshare::journal::{ChainHash, ProblemKind, read_jsonl, verify_jsonl};
 use labshare::registry::{OperatingStatus, ReviewState};
 use labshare::snapshot::{read_snapshot, replay_jsonl, resume};
 use labshare::{Money, Network};
@@ -75,6 +75,43 @@ fn v1_snapshot_resumes_with_v1_tail() {
     let resumed = resume(SNAPSHOT_AT_12, TAIL_AFTER_12).expect("resumed");
     let full = replay_jsonl(JOURNAL).expect("replayed");
     assert_eq!(resumed, full);
+}
+
+/// Returns the stored journal with byte `offset` of line `line` (0-based) changed.
+fn with_changed_byte(line: usize, offset: usize, byte: u8) -> Vec<u8> {
+    let mut lines: Vec<Vec<u8>> = JOURNAL.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    lines[line][offset] = byte;
+    lines.join(&b'\n')
+}
+
+#[test]
+fn v1_changed_line_is_named() {
+    let line_count = JOURNAL.split(|&b| b == b'\n').filter(|line| !line.is_empty()).count();
+    for line in 0..line_count {
+        let length = JOURNAL.split(|&b| b == b'\n').nth(line).map_or(0, <[u8]>::len);
+        // A digit of the stated hash (the 64 digits before the closing `"}`)
+        // and a digit of the `seq` member right after `{"v":1,"seq":`.
+        for offset in [length - 3, 13] {
+            let original = JOURNAL.split(|&b| b == b'\n').nth(line).map_or(0, |bytes| bytes[offset]);
+            let replacement = if original == b'0' { b'1' } else { b'0' };
+            let bytes = with_changed_byte(line, offset, replacement);
+            let number = line as u64 + 1;
+
+            // Later lines may report a broken link or a gap as a consequence,
+            // so the test checks only the first problem.
+            let check = verify_jsonl(&bytes);
+            let first = check.problems.first().expect("a problem");
+            assert_eq!(first.line, number, "offset {offset}");
+            assert_eq!(first.kind, ProblemKind::Changed, "line {number}, offset {offset}");
+
+            let error = read_jsonl(&bytes).expect_err("changed line");
+            let location = match &error {
+                labshare::Error::Corrupt { location, .. } => location.clone(),
+                other => panic!("line {number}: expected a corrupt error, got {other:?}"),
+            };
+            assert!(location.starts_with(&format!("line {number} ")), "line {number}, offset {offset}: {location}");
+        }
+    }
 }
 
 /// Writes the stored files. Run once, by hand, when the format was created;

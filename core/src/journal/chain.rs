@@ -52,8 +52,11 @@ impl ChainHash {
         }
         let mut bytes = [0u8; 32];
         for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-            let high = hex_value(pair[0])?;
-            let low = hex_value(pair[1])?;
+            let high = HEX_VALUES[usize::from(pair[0])];
+            let low = HEX_VALUES[usize::from(pair[1])];
+            if high == NOT_HEX || low == NOT_HEX {
+                return None;
+            }
             *byte = high << 4 | low;
         }
         Some(ChainHash(bytes))
@@ -71,14 +74,27 @@ impl ChainHash {
     }
 }
 
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
+/// Marks a byte that is not a hexadecimal digit in [`HEX_VALUES`].
+const NOT_HEX: u8 = 0xff;
+
+/// The value of each byte as a hexadecimal digit, either case, or [`NOT_HEX`].
+/// Every journal line carries two hashes, so decoding them is on the replay
+/// path, where a table lookup per digit is cheaper than a three-way match.
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut digit = 0;
+    while digit < 10 {
+        table[b'0' as usize + digit] = digit as u8;
+        digit += 1;
     }
-}
+    let mut letter = 0;
+    while letter < 6 {
+        table[b'a' as usize + letter] = 10 + letter as u8;
+        table[b'A' as usize + letter] = 10 + letter as u8;
+        letter += 1;
+    }
+    table
+};
 
 impl fmt::Display for ChainHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -142,5 +158,43 @@ impl ChainHead {
 impl Default for ChainHead {
     fn default() -> ChainHead {
         ChainHead::genesis()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_table_matches_radix_parse() {
+        for byte in 0..=u8::MAX {
+            let expected = char::from(byte).to_digit(16).map(|value| value as u8);
+            let actual = Some(HEX_VALUES[usize::from(byte)]).filter(|&value| value != NOT_HEX);
+            assert_eq!(actual, expected, "byte {byte:#04x}");
+        }
+    }
+
+    #[test]
+    fn from_hex_round_trips_every_byte() {
+        let mut bytes = [0u8; 32];
+        for start in (0..=u8::MAX).step_by(32) {
+            for (offset, byte) in bytes.iter_mut().enumerate() {
+                *byte = start.wrapping_add(offset as u8);
+            }
+            let hash = ChainHash(bytes);
+            assert_eq!(ChainHash::from_hex(hash.to_hex().as_bytes()), Some(hash));
+            assert_eq!(ChainHash::from_hex(hash.to_hex().to_uppercase().as_bytes()), Some(hash));
+        }
+    }
+
+    #[test]
+    fn from_hex_rejects_non_digits() {
+        let valid = "ab".repeat(32);
+        for bad in [b'g', b'G', b' ', b'-', 0xff] {
+            let mut digits = valid.clone().into_bytes();
+            digits[17] = bad;
+            assert_eq!(ChainHash::from_hex(&digits), None, "byte {bad:#04x}");
+        }
+        assert_eq!(ChainHash::from_hex(&valid.as_bytes()[..62]), None);
     }
 }
