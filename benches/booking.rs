@@ -354,7 +354,7 @@ fn lifecycle_journal() -> (Vec<Event>, usize) {
         events.push(network.register_unit(&office, at, unit).unwrap());
     }
     let reviewed = BookingPolicy { auto_confirm: false, ..policy() };
-    let instruments: Vec<InstrumentId> = (0..REPLAY_INSTRUMENTS).map(|i| InstrumentId::new(&format!("XJ-AT-{i:03}")).unwrap()).collect();
+    let instruments: Vec<InstrumentId> = (0..REPLAY_INSTRUMENTS).map(|i| InstrumentId::new(format!("XJ-AT-{i:03}")).unwrap()).collect();
     for instrument in &instruments {
         events.push(network.submit_instrument(&owner, at, instrument.clone(), UnitId::new("XJ-AT").unwrap(), record()).unwrap());
         events.push(network.publish_instrument(&office, at, instrument.clone()).unwrap());
@@ -366,9 +366,9 @@ fn lifecycle_journal() -> (Vec<Event>, usize) {
     let setup = events.len();
     for (n, instrument) in instruments.iter().enumerate() {
         let mut start = first_slot();
-        let mut made = 0;
-        while made < REPLAY_BOOKINGS_PER_INSTRUMENT {
-            let user = &users[(n * REPLAY_BOOKINGS_PER_INSTRUMENT + made) % USERS];
+        let mut booked = 0;
+        while booked < REPLAY_BOOKINGS_PER_INSTRUMENT {
+            let user = &users[(n * REPLAY_BOOKINGS_PER_INSTRUMENT + booked) % USERS];
             let request = SlotRequest { instrument: instrument.clone(), start, end: start + Duration::hours(1), people: 1, purpose: String::new(), voucher: None };
             // Holidays are closed, so some two-hour steps find no booking.
             if let Ok(receipt) = network.request_booking(user, at, request) {
@@ -377,7 +377,7 @@ fn lifecycle_journal() -> (Vec<Event>, usize) {
                 events.push(network.confirm_booking(&owner, at, id).unwrap().event);
                 events.push(network.check_in(user, start - Duration::minutes(10), id).unwrap().event);
                 events.push(network.complete_booking(&owner, start + Duration::hours(1), id, completion.clone()).unwrap().event);
-                made += 1;
+                booked += 1;
             }
             start += Duration::hours(2);
         }

@@ -23,8 +23,8 @@ const MARGIN_DAYS: i64 = 3;
 /// Hours between offset samples.
 ///
 /// NOTE: a zone that changed its offset and changed it back within less
-/// than this many hours could fall between two samples; the window would
-/// then be taken as fixed and times in that short stretch would be off.
+/// than this many hours could fall between two samples. The window would
+/// then count as fixed, and times in that short stretch would be off.
 const SAMPLE_HOURS: i64 = 24;
 
 /// Part of the checked range served by arithmetic: every instant at least

@@ -52,7 +52,7 @@ impl Entry {
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Occupancy {
-    /// Sorted, non-empty chunks; every key of a chunk is below every key of the next.
+    /// Sorted, non-empty chunks. Every key of a chunk is below every key of the next.
     chunks: Vec<Vec<Entry>>,
     /// Key of the last entry of each chunk.
     lasts: Vec<Key>,
@@ -158,8 +158,8 @@ impl Occupancy {
         }
     }
 
-    /// Returns the index of the first chunk whose last key is at or after `key`;
-    /// the number of chunks if there is none.
+    /// Returns the index of the first chunk whose last key is at or after
+    /// `key`, or the number of chunks if there is none.
     fn chunk_for(&self, key: Key) -> usize {
         self.lasts.partition_point(|last| *last < key)
     }

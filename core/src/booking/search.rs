@@ -246,7 +246,7 @@ fn check_window(query: &AvailabilityQuery) -> Result<()> {
     Ok(())
 }
 
-/// Writes the parts of `[start, end)` outside every cut to `kept`; `cuts` is sorted by start.
+/// Writes the parts of `[start, end)` outside every cut to `kept`. `cuts` must be sorted by start.
 fn subtract_sorted((start, end): Span, cuts: &[Span], kept: &mut Vec<Span>) {
     kept.clear();
     let mut cursor = start;
@@ -317,19 +317,19 @@ fn round_to_grid(zone: Zone, fixed: Option<i32>, instant: DateTime<Utc>, slot_mi
 /// Merges touching stretches in place, keeping the smaller free-station count.
 fn merge(free: &mut Vec<(Span, u32)>) {
     free.sort_by_key(|((start, _), _)| *start);
-    let mut kept: usize = 0;
+    let mut merged_len: usize = 0;
     for i in 0..free.len() {
         let Some(&((start, end), stations)) = free.get(i) else { break };
-        match kept.checked_sub(1).and_then(|last| free.get_mut(last)) {
+        match merged_len.checked_sub(1).and_then(|last| free.get_mut(last)) {
             Some(((_, last_end), last_stations)) if *last_end >= start => {
                 *last_end = (*last_end).max(end);
                 *last_stations = (*last_stations).min(stations);
             }
             _ => {
-                free.swap(kept, i);
-                kept += 1;
+                free.swap(merged_len, i);
+                merged_len += 1;
             }
         }
     }
-    free.truncate(kept);
+    free.truncate(merged_len);
 }
