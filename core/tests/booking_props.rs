@@ -1,5 +1,7 @@
 //! Property tests: random operations on one instrument never overbook it,
-//! return only documented errors, and replay to the same state.
+//! return only documented errors, keep the occupancy index in step with the
+//! booking records, list exactly the bookable time as free, and replay to
+//! the same state.
 
 #[path = "booking_fixtures/mod.rs"]
 mod common;
@@ -7,11 +9,12 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use common::*;
 use labshare::booking::{
-    BookingId, BookingKind, BookingPolicy, BookingState, Completion, Frequency, OnConflict, Recurrence, SeriesRequest,
-    ServiceMode,
+    AvailabilityQuery, BookingId, BookingKind, BookingPolicy, BookingState, Completion, Frequency, OnConflict, Recurrence,
+    SeriesRequest, ServiceMode,
 };
 use labshare::{Actor, Error, Event, Network};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone)]
@@ -187,6 +190,28 @@ fn assert_within_stations(network: &Network, stations: u32, now: DateTime<Utc>) 
     }
 }
 
+/// Compares the availability search of the test week with the booking
+/// check itself: a half-hour grid slot lies inside a listed free slot
+/// exactly when a user who has not booked before could book it at `now`.
+fn assert_free_slots_are_bookable(network: &Network, now: DateTime<Utc>) -> Result<(), TestCaseError> {
+    let (from, to) = (bj(2025, 10, 13, 0, 0), bj(2025, 10, 18, 0, 0));
+    let query = AvailabilityQuery { from, to, min_minutes: 0, viewer_zone: None };
+    let free = network.booking().availability(&xrd(), &query, now).unwrap();
+    for pair in free.windows(2) {
+        prop_assert!(pair[0].end < pair[1].start, "free slots {:?} and {:?} touch or overlap", pair[0], pair[1]);
+    }
+    let probe = member("probe");
+    let mut start = from;
+    while start < to {
+        let end = start + Duration::minutes(30);
+        let bookable = network.clone().request_booking(&probe, now, slot(start, end)).is_ok();
+        let listed = free.iter().any(|free| free.start <= start && end <= free.end);
+        prop_assert_eq!(listed, bookable, "slot from {} to {} at {}", start, end, now);
+        start = end;
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -223,7 +248,10 @@ proptest! {
                 }
             }
             assert_within_stations(&network, stations, now);
+            let mismatches = network.booking().index_mismatches();
+            prop_assert!(mismatches.is_empty(), "after {:?}: {:?}", op, mismatches);
         }
+        assert_free_slots_are_bookable(&network, now)?;
         let replayed = Network::replay(events.iter()).unwrap();
         prop_assert_eq!(replayed, network);
     }

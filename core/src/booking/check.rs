@@ -279,12 +279,17 @@ impl BookingBook {
         let (from, to) = (check.start - before, check.end + after);
         let Some(occupancy) = self.index.occupancy.get(check.instrument as usize) else { return Ok(()) };
 
-        let others = occupancy
+        let mut others = occupancy
             .overlapping(from, to)
-            .filter(|(id, _, _)| !check.exclude.contains(id))
-            .filter(|(id, _, _)| self.stored(*id).is_ok_and(|b| b.holds_slot_at(now)))
-            .map(|(_, start, end)| (start, end));
-        let peak = peak_overlap(from, to, others);
+            .filter(|entry| entry.holds_at(now) && !check.exclude.contains(&entry.id))
+            .map(|entry| (entry.start, entry.end));
+        // With one station any held interval that covers part of the slot
+        // is a conflict, so the first one ends the search.
+        let peak = if policy.stations == 1 {
+            u32::from(others.any(|(start, end)| start.max(from) < end.min(to)))
+        } else {
+            peak_overlap(from, to, others)
+        };
         if peak < policy.stations {
             return Ok(());
         }

@@ -209,14 +209,14 @@ impl BookingBook {
 
     pub(crate) fn confirm(&mut self, registry: &Registry, now: DateTime<Utc>, actor: &Actor, id: BookingId) -> Result<()> {
         let booking = self.stored(id)?;
-        let instrument = self.instrument_at(booking.instrument)?.id.clone();
-        require_owner(registry, actor, &instrument, "confirm_booking")?;
+        let instrument = &self.instrument_at(booking.instrument)?.id;
+        require_owner(registry, actor, instrument, "confirm_booking")?;
         require_state(booking, id, now, &[BookingState::Requested], "confirm")?;
 
         let due = if booking.is_sample_request {
             booking.due
         } else {
-            let party = self.party(booking.party).cloned().ok_or_else(|| Error::not_found(Entity::Booking, id))?;
+            let party = self.party(booking.party).ok_or_else(|| Error::not_found(Entity::Booking, id))?;
             let check = SlotCheck {
                 instrument: booking.instrument,
                 start: booking.start,
@@ -239,8 +239,8 @@ impl BookingBook {
 
     pub(crate) fn reject(&mut self, registry: &Registry, now: DateTime<Utc>, actor: &Actor, id: BookingId, reason: &str) -> Result<()> {
         let booking = self.stored(id)?;
-        let instrument = self.instrument_at(booking.instrument)?.id.clone();
-        require_owner(registry, actor, &instrument, "reject_booking")?;
+        let instrument = &self.instrument_at(booking.instrument)?.id;
+        require_owner(registry, actor, instrument, "reject_booking")?;
         require_state(booking, id, now, &[BookingState::Requested], "reject")?;
         require_reason(Some(reason))?;
 
@@ -253,7 +253,7 @@ impl BookingBook {
 
     pub(crate) fn cancel(&mut self, registry: &Registry, now: DateTime<Utc>, actor: &Actor, id: BookingId, reason: Option<&str>) -> Result<()> {
         let booking = self.stored(id)?;
-        let instrument = self.instrument_at(booking.instrument)?.id.clone();
+        let instrument = &self.instrument_at(booking.instrument)?.id;
         let is_requester = self.party(booking.party).is_some_and(|party| party.actor == actor.id);
         if is_requester {
             require_state(booking, id, now, &[BookingState::Requested, BookingState::Confirmed], "cancel")?;
@@ -262,7 +262,7 @@ impl BookingBook {
                 check_cancel_notice(policy, booking.start, now)?;
             }
         } else {
-            require_owner(registry, actor, &instrument, "cancel_booking")?;
+            require_owner(registry, actor, instrument, "cancel_booking")?;
             require_state(
                 booking,
                 id,
@@ -361,10 +361,10 @@ impl BookingBook {
 
     pub(crate) fn check_in(&mut self, registry: &Registry, now: DateTime<Utc>, actor: &Actor, id: BookingId) -> Result<()> {
         let booking = self.stored(id)?;
-        let instrument = self.instrument_at(booking.instrument)?.id.clone();
+        let instrument = &self.instrument_at(booking.instrument)?.id;
         let is_requester = self.party(booking.party).is_some_and(|party| party.actor == actor.id);
         if !is_requester {
-            require_owner(registry, actor, &instrument, "check_in")?;
+            require_owner(registry, actor, instrument, "check_in")?;
         }
         if booking.is_sample_request {
             return Err(invalid_state(id, "sample_request", "check_in"));
@@ -393,27 +393,27 @@ impl BookingBook {
         id: BookingId,
         completion: &Completion,
     ) -> Result<()> {
-        let booking = self.stored(id)?.clone();
-        let instrument = self.instrument_at(booking.instrument)?.id.clone();
-        let provider = require_owner(registry, actor, &instrument, "complete_booking")?.clone();
+        let booking = self.stored(id)?;
+        let data = self.instrument_at(booking.instrument)?;
+        let provider = require_owner(registry, actor, &data.id, "complete_booking")?;
         let expected = if booking.is_sample_request { BookingState::Confirmed } else { BookingState::CheckedIn };
-        require_state(&booking, id, now, &[expected], "complete")?;
+        require_state(booking, id, now, &[expected], "complete")?;
         validate_completion(completion)?;
 
         let policy = self.policy_at(booking.instrument, booking.start)?;
-        let test_item = booking.details.as_ref().and_then(|d| d.test_item.clone());
+        let test_item = booking.details.as_ref().and_then(|d| d.test_item.as_deref());
         let amount = match completion.amount {
             Some(amount) => amount,
             None => {
-                let quote = quote::compute(policy, booking.user_type, completion.actual_hours, completion.samples, test_item.as_deref())?;
+                let quote = quote::compute(policy, booking.user_type, completion.actual_hours, completion.samples, test_item)?;
                 quote.amount
             }
         };
-        let party = self.party(booking.party).cloned().ok_or_else(|| Error::not_found(Entity::Booking, id))?;
-        let zone = self.instrument_at(booking.instrument)?.profile.zone;
-        let record = ServiceRecord::new(id, &booking, &instrument, &provider, &party, zone, now, completion, amount);
+        let party = self.party(booking.party).ok_or_else(|| Error::not_found(Entity::Booking, id))?;
+        let record = ServiceRecord::new(id, booking, &data.id, provider, party, data.profile.zone, now, completion, amount);
+        let (is_sample_request, end, slot) = (booking.is_sample_request, booking.end, booking.instrument);
 
-        if !booking.is_sample_request && now < booking.end {
+        if !is_sample_request && now < end {
             self.unindex_booking(id);
             if let Ok(stored) = self.stored_mut(id) {
                 stored.end = now.max(stored.start);
@@ -425,8 +425,8 @@ impl BookingBook {
             stored.details_mut().completion = Some(completion.clone());
         }
         self.data.service_records.push(record);
-        if !booking.is_sample_request {
-            self.offer_freed(booking.instrument, now);
+        if !is_sample_request {
+            self.offer_freed(slot, now);
         }
         Ok(())
     }

@@ -1,30 +1,167 @@
 //! The interval index of one instrument's blocked time (占用索引).
 //!
-//! Each entry is a booking's blocked interval: its slot widened by its
-//! buffers. Entries are keyed by blocked start. The longest blocked interval
-//! ever stored bounds how far back an overlap query must look, so a query
-//! costs O(log n + k) for k nearby entries.
-
-use std::collections::BTreeMap;
+//! Each entry is a booking's blocked interval (its slot widened by its
+//! buffers) with the instant from which the booking stops holding the slot
+//! unless someone acts on it. Keeping that instant in the entry lets
+//! searches skip lapsed requests, offers and unattended bookings without
+//! reading the booking records.
+//!
+//! Entries are sorted by blocked start and kept in chunks of at most
+//! [`CHUNK`] entries, so a lookup is a binary search over the chunks' last
+//! keys and then inside one chunk, and a range scan reads contiguous memory.
+//! The longest blocked interval ever stored bounds how far back an overlap
+//! query must look, so a query costs O(log n + k) for k nearby entries.
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::booking::record::BookingId;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Maximum entries per chunk. An insert into a full chunk splits it in
+/// halves, except at the end of the index, where it starts a new chunk so
+/// that bookings made in time order fill their chunks.
+const CHUNK: usize = 64;
+
+/// A chunk shorter than this after a removal is merged into a neighbour
+/// that has room for it.
+const MIN_CHUNK: usize = CHUNK / 4;
+
+type Key = (DateTime<Utc>, BookingId);
+
+/// One booking's blocked interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub(crate) start: DateTime<Utc>,
+    pub(crate) end: DateTime<Utc>,
+    /// First instant at which the booking no longer holds its slot: the
+    /// deadline of a request, offer or confirmed booking, and
+    /// `DateTime::<Utc>::MAX_UTC` for a checked-in or completed one.
+    pub(crate) held_until: DateTime<Utc>,
+    pub(crate) id: BookingId,
+}
+
+impl Entry {
+    fn key(&self) -> Key {
+        (self.start, self.id)
+    }
+
+    /// Returns true if the booking holds its slot at `now`.
+    pub(crate) fn holds_at(&self, now: DateTime<Utc>) -> bool {
+        now < self.held_until
+    }
+}
+
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Occupancy {
-    entries: BTreeMap<(DateTime<Utc>, BookingId), DateTime<Utc>>,
+    /// Sorted, non-empty chunks. Every key of a chunk is below every key of the next.
+    chunks: Vec<Vec<Entry>>,
+    /// Key of the last entry of each chunk.
+    lasts: Vec<Key>,
+    len: usize,
     longest: Duration,
 }
 
 impl Occupancy {
-    pub(crate) fn insert(&mut self, id: BookingId, (start, end): (DateTime<Utc>, DateTime<Utc>)) {
-        self.longest = self.longest.max(end - start);
-        self.entries.insert((start, id), end);
+    /// Inserts an entry, replacing one with the same start and booking.
+    pub(crate) fn insert(&mut self, entry: Entry) {
+        self.longest = self.longest.max(entry.end - entry.start);
+        let key = entry.key();
+        let Some(last_chunk) = self.chunks.len().checked_sub(1) else {
+            self.chunks.push(new_chunk(entry));
+            self.lasts.push(key);
+            self.len = 1;
+            return;
+        };
+        let c = self.chunk_for(key).min(last_chunk);
+        let Some(chunk) = self.chunks.get_mut(c) else { return };
+        let position = match chunk.binary_search_by(|probe| probe.key().cmp(&key)) {
+            Ok(found) => {
+                if let Some(slot) = chunk.get_mut(found) {
+                    *slot = entry;
+                }
+                return;
+            }
+            Err(position) => position,
+        };
+        self.len += 1;
+        if chunk.len() < CHUNK {
+            chunk.insert(position, entry);
+            if position + 1 == chunk.len() {
+                self.lasts[c] = key;
+            }
+            return;
+        }
+        if c == last_chunk && position == chunk.len() {
+            self.chunks.push(new_chunk(entry));
+            self.lasts.push(key);
+            return;
+        }
+        self.split_and_insert(c, position, entry);
     }
 
+    /// Splits the full chunk `c` in halves and inserts `entry` at `position` of the old chunk.
+    fn split_and_insert(&mut self, c: usize, position: usize, entry: Entry) {
+        let Some(chunk) = self.chunks.get_mut(c) else { return };
+        let half = CHUNK / 2;
+        let mut right = Vec::with_capacity(CHUNK);
+        right.extend(chunk.drain(half..));
+        if position <= half {
+            chunk.insert(position, entry);
+        } else {
+            right.insert(position - half, entry);
+        }
+        let (left_last, right_last) = match (chunk.last(), right.last()) {
+            (Some(left), Some(right)) => (left.key(), right.key()),
+            _ => return,
+        };
+        self.lasts[c] = left_last;
+        self.lasts.insert(c + 1, right_last);
+        self.chunks.insert(c + 1, right);
+    }
+
+    /// Removes the entry of booking `id` that starts at `start`, if present.
     pub(crate) fn remove(&mut self, id: BookingId, start: DateTime<Utc>) {
-        self.entries.remove(&(start, id));
+        let key = (start, id);
+        let c = self.chunk_for(key);
+        let Some(chunk) = self.chunks.get_mut(c) else { return };
+        let Ok(position) = chunk.binary_search_by(|probe| probe.key().cmp(&key)) else { return };
+        chunk.remove(position);
+        self.len -= 1;
+        match chunk.last() {
+            None => {
+                self.chunks.remove(c);
+                self.lasts.remove(c);
+            }
+            Some(last) => {
+                self.lasts[c] = last.key();
+                if chunk.len() < MIN_CHUNK {
+                    self.merge_small(c);
+                }
+            }
+        }
+    }
+
+    /// Merges chunk `c` into its next or previous neighbour if one has room.
+    fn merge_small(&mut self, c: usize) {
+        let size = |i: usize| self.chunks.get(i).map_or(usize::MAX, Vec::len);
+        let (into, from) = if size(c).saturating_add(size(c + 1)) <= CHUNK {
+            (c, c + 1)
+        } else if c > 0 && size(c).saturating_add(size(c - 1)) <= CHUNK {
+            (c - 1, c)
+        } else {
+            return;
+        };
+        let moved = self.chunks.remove(from);
+        let last = self.lasts.remove(from);
+        if let Some(target) = self.chunks.get_mut(into) {
+            target.extend(moved);
+            self.lasts[into] = last;
+        }
+    }
+
+    /// Returns the index of the first chunk whose last key is at or after
+    /// `key`, or the number of chunks if there is none.
+    fn chunk_for(&self, key: Key) -> usize {
+        self.lasts.partition_point(|last| *last < key)
     }
 
     /// Returns the longest blocked interval ever stored.
@@ -33,23 +170,34 @@ impl Occupancy {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
-    /// Iterates over the entries whose interval overlaps `[start, end)`.
-    pub(crate) fn overlapping(
-        &self,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-    ) -> impl Iterator<Item = (BookingId, DateTime<Utc>, DateTime<Utc>)> + '_ {
-        let from = start.checked_sub_signed(self.longest).unwrap_or(DateTime::<Utc>::MIN_UTC);
-        // An open range descends the tree once; a closed one would descend twice.
-        self.entries
-            .range((from, BookingId(0))..)
-            .take_while(move |((entry_start, _), _)| *entry_start < end)
-            .filter(move |(_, entry_end)| **entry_end > start)
-            .map(|((entry_start, id), entry_end)| (*id, *entry_start, *entry_end))
+    /// Iterates over every entry in key order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.chunks.iter().flatten()
     }
+
+    /// Iterates over the entries whose interval overlaps `[start, end)`, in key order.
+    pub(crate) fn overlapping(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> impl Iterator<Item = &Entry> + '_ {
+        let from = (start.checked_sub_signed(self.longest).unwrap_or(DateTime::<Utc>::MIN_UTC), BookingId(0));
+        let c = self.chunk_for(from);
+        let head = match self.chunks.get(c) {
+            Some(chunk) => chunk.get(chunk.partition_point(|entry| entry.key() < from)..).unwrap_or_default(),
+            None => &[],
+        };
+        let tail = self.chunks.get(c + 1..).unwrap_or_default();
+        head.iter()
+            .chain(tail.iter().flatten())
+            .take_while(move |entry| entry.start < end)
+            .filter(move |entry| entry.end > start)
+    }
+}
+
+fn new_chunk(entry: Entry) -> Vec<Entry> {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    chunk.push(entry);
+    chunk
 }
 
 /// Returns the largest number of `intervals` that cover one instant of
@@ -77,6 +225,17 @@ fn sorted_edges(
     intervals: impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
 ) -> Vec<(DateTime<Utc>, i32)> {
     let mut edges = Vec::new();
+    sorted_edges_into(start, end, intervals, &mut edges);
+    edges
+}
+
+fn sorted_edges_into(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    intervals: impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
+    edges: &mut Vec<(DateTime<Utc>, i32)>,
+) {
+    edges.clear();
     for (from, to) in intervals {
         let from = from.max(start);
         let to = to.min(end);
@@ -86,19 +245,25 @@ fn sorted_edges(
         }
     }
     edges.sort_unstable();
-    edges
 }
 
-/// Returns the parts of `[start, end)` covered by at least `level` of `intervals`.
+/// Writes the parts of `[start, end)` covered by at least `level` of
+/// `intervals` to `covered`, replacing its contents. `intervals` must be
+/// sorted by start; `edges` is scratch space.
 pub(crate) fn covered_at_least(
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
     level: u32,
-    intervals: impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
-) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-    let edges = sorted_edges(start, end, intervals);
+    intervals: &[(DateTime<Utc>, DateTime<Utc>)],
+    edges: &mut Vec<(DateTime<Utc>, i32)>,
+    covered: &mut Vec<(DateTime<Utc>, DateTime<Utc>)>,
+) {
+    covered.clear();
+    if level == 1 {
+        union_sorted(start, end, intervals, covered);
+        return;
+    }
+    sorted_edges_into(start, end, intervals.iter().copied(), edges);
     let level = i32::try_from(level).unwrap_or(i32::MAX);
-    let mut covered = Vec::new();
     let mut current = 0i32;
     let mut open: Option<DateTime<Utc>> = None;
     let mut i = 0;
@@ -121,16 +286,73 @@ pub(crate) fn covered_at_least(
             _ => {}
         }
     }
-    covered
+}
+
+/// Writes the union of start-sorted `intervals` clipped to `[start, end)`
+/// to `covered`, merging parts that overlap or touch.
+fn union_sorted(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    intervals: &[(DateTime<Utc>, DateTime<Utc>)],
+    covered: &mut Vec<(DateTime<Utc>, DateTime<Utc>)>,
+) {
+    for (from, to) in intervals {
+        let (from, to) = ((*from).max(start), (*to).min(end));
+        if from >= to {
+            continue;
+        }
+        match covered.last_mut() {
+            Some((_, last_end)) if from <= *last_end => *last_end = (*last_end).max(to),
+            _ => covered.push((from, to)),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use chrono::TimeZone;
+    use proptest::prelude::*;
 
     fn at(hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 10, 9, hour, 0, 0).unwrap()
+    }
+
+    fn minute(n: i64) -> DateTime<Utc> {
+        at(0) + Duration::minutes(n)
+    }
+
+    fn entry(id: u64, start: DateTime<Utc>, end: DateTime<Utc>) -> Entry {
+        Entry { start, end, held_until: DateTime::<Utc>::MAX_UTC, id: BookingId(id) }
+    }
+
+    /// Coverage by a sweep over all edges, the reference for the level-1 shortcut.
+    fn covered_by_sweep(span: (DateTime<Utc>, DateTime<Utc>), level: u32, intervals: &[(DateTime<Utc>, DateTime<Utc>)]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let edges = sorted_edges(span.0, span.1, intervals.iter().copied());
+        let mut covered = Vec::new();
+        let mut current = 0i32;
+        let mut open: Option<DateTime<Utc>> = None;
+        let mut i = 0;
+        while i < edges.len() {
+            let instant = edges[i].0;
+            while i < edges.len() && edges[i].0 == instant {
+                current += edges[i].1;
+                i += 1;
+            }
+            match open {
+                None if current >= level as i32 => open = Some(instant),
+                Some(from) if current < level as i32 => {
+                    if from < instant {
+                        covered.push((from, instant));
+                    }
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        covered
     }
 
     #[test]
@@ -142,15 +364,119 @@ mod tests {
     #[test]
     fn overlap_query_finds_long_earlier_interval() {
         let mut index = Occupancy::default();
-        index.insert(BookingId(1), (at(0), at(10)));
-        index.insert(BookingId(2), (at(11), at(12)));
-        let found: Vec<_> = index.overlapping(at(9), at(11)).map(|(id, _, _)| id).collect();
+        index.insert(entry(1, at(0), at(10)));
+        index.insert(entry(2, at(11), at(12)));
+        let found: Vec<_> = index.overlapping(at(9), at(11)).map(|entry| entry.id).collect();
         assert_eq!(found, vec![BookingId(1)]);
     }
 
     #[test]
     fn coverage_merges_touching_parts() {
-        let parts = covered_at_least(at(0), at(23), 1, [(at(1), at(2)), (at(2), at(3)), (at(5), at(6))].into_iter());
+        let (mut edges, mut parts) = (Vec::new(), Vec::new());
+        covered_at_least((at(0), at(23)), 1, &[(at(1), at(2)), (at(2), at(3)), (at(5), at(6))], &mut edges, &mut parts);
         assert_eq!(parts, vec![(at(1), at(3)), (at(5), at(6))]);
+    }
+
+    #[test]
+    fn coverage_at_level_two() {
+        let (mut edges, mut parts) = (Vec::new(), Vec::new());
+        let intervals = [(at(1), at(4)), (at(2), at(3)), (at(3), at(5)), (at(6), at(7))];
+        covered_at_least((at(0), at(23)), 2, &intervals, &mut edges, &mut parts);
+        assert_eq!(parts, vec![(at(2), at(4))]);
+    }
+
+    #[test]
+    fn sequential_inserts_fill_chunks() {
+        let mut index = Occupancy::default();
+        for i in 0..(CHUNK as i64 * 3) {
+            index.insert(entry(i as u64 + 1, minute(i * 60), minute(i * 60 + 30)));
+        }
+        assert_eq!(index.chunks.len(), 3);
+        assert!(index.chunks.iter().all(|chunk| chunk.len() == CHUNK));
+    }
+
+    #[test]
+    fn insert_replaces_same_key() {
+        let mut index = Occupancy::default();
+        index.insert(entry(1, at(1), at(2)));
+        index.insert(Entry { held_until: at(5), ..entry(1, at(1), at(3)) });
+        let stored: Vec<_> = index.entries().copied().collect();
+        assert_eq!(index.len(), 1);
+        assert_eq!(stored, vec![Entry { held_until: at(5), ..entry(1, at(1), at(3)) }]);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Insert { id: u64, start: i64, length: i64 },
+        Remove { id: u64 },
+        Query { start: i64, length: i64 },
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            5 => (1..400u64, 0..2_000i64, 1..300i64).prop_map(|(id, start, length)| Step::Insert { id, start, length }),
+            3 => (1..400u64).prop_map(|id| Step::Remove { id }),
+            2 => (0..2_000i64, 1..300i64).prop_map(|(start, length)| Step::Query { start, length }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        /// The chunked index stores, removes and finds exactly what a plain
+        /// ordered map of the same entries does.
+        #[test]
+        fn index_matches_ordered_map(steps in proptest::collection::vec(step(), 1..600)) {
+            let mut index = Occupancy::default();
+            let mut model: BTreeMap<Key, Entry> = BTreeMap::new();
+            let mut starts: BTreeMap<u64, DateTime<Utc>> = BTreeMap::new();
+            for step in steps {
+                match step {
+                    Step::Insert { id, start, length } => {
+                        if let Some(old) = starts.remove(&id) {
+                            index.remove(BookingId(id), old);
+                            model.remove(&(old, BookingId(id)));
+                        }
+                        let new = entry(id, minute(start), minute(start + length));
+                        index.insert(new);
+                        model.insert(new.key(), new);
+                        starts.insert(id, new.start);
+                    }
+                    Step::Remove { id } => {
+                        if let Some(old) = starts.remove(&id) {
+                            index.remove(BookingId(id), old);
+                            model.remove(&(old, BookingId(id)));
+                        }
+                    }
+                    Step::Query { start, length } => {
+                        let (from, to) = (minute(start), minute(start + length));
+                        let found: Vec<Entry> = index.overlapping(from, to).copied().collect();
+                        let expected: Vec<Entry> = model.values().filter(|e| e.start < to && e.end > from).copied().collect();
+                        prop_assert_eq!(found, expected);
+                    }
+                }
+                prop_assert_eq!(index.len(), model.len());
+                let stored: Vec<Entry> = index.entries().copied().collect();
+                let expected: Vec<Entry> = model.values().copied().collect();
+                prop_assert_eq!(stored, expected);
+                let lasts: Vec<Key> = index.chunks.iter().filter_map(|chunk| chunk.last().map(Entry::key)).collect();
+                prop_assert_eq!(&lasts, &index.lasts);
+                prop_assert!(index.chunks.iter().all(|chunk| !chunk.is_empty() && chunk.len() <= CHUNK));
+            }
+        }
+
+        /// The level-1 union equals the edge sweep on start-sorted intervals.
+        #[test]
+        fn union_matches_sweep(
+            mut raw in proptest::collection::vec((0..600i64, 0..120i64), 0..40),
+            window in (0..300i64, 1..600i64),
+        ) {
+            raw.sort_unstable();
+            let intervals: Vec<_> = raw.iter().map(|(start, length)| (minute(*start), minute(start + length))).collect();
+            let span = (minute(window.0), minute(window.0 + window.1));
+            let (mut edges, mut parts) = (Vec::new(), Vec::new());
+            covered_at_least(span, 1, &intervals, &mut edges, &mut parts);
+            prop_assert_eq!(parts, covered_by_sweep(span, 1, &intervals));
+        }
     }
 }

@@ -247,6 +247,21 @@ impl Booking {
         }
     }
 
+    /// Returns the first instant at which the booking stops holding its
+    /// slot unless someone acts on it, or `None` if its stored state does
+    /// not hold the slot. The occupancy index keeps this instant so that
+    /// searches need not read the booking: [`Booking::holds_slot_at`] is
+    /// true exactly when it is `Some` and `now` is before it.
+    pub(crate) fn held_until(&self) -> Option<DateTime<Utc>> {
+        if !self.indexed() {
+            return None;
+        }
+        Some(match self.state {
+            BookingState::CheckedIn | BookingState::Completed => DateTime::<Utc>::MAX_UTC,
+            _ => self.due,
+        })
+    }
+
     pub(crate) fn minutes(&self) -> i64 {
         (self.end - self.start).num_minutes()
     }
@@ -421,6 +436,56 @@ pub struct BookingView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const STATES: [BookingState; 11] = [
+        BookingState::Requested,
+        BookingState::Offered,
+        BookingState::Confirmed,
+        BookingState::CheckedIn,
+        BookingState::Completed,
+        BookingState::Rejected,
+        BookingState::Expired,
+        BookingState::Cancelled,
+        BookingState::NoShow,
+        BookingState::Declined,
+        BookingState::Lapsed,
+    ];
+
+    fn booking(state: BookingState, holds_while_pending: bool, is_sample_request: bool) -> Booking {
+        let at = |hour: u32| chrono::TimeZone::with_ymd_and_hms(&Utc, 2025, 10, 9, hour, 0, 0).unwrap();
+        Booking {
+            start: at(10),
+            end: at(11),
+            created: at(1),
+            due: at(9),
+            instrument: 0,
+            party: 0,
+            series: None,
+            people: 1,
+            buffer_before: 0,
+            buffer_after: 0,
+            state,
+            user_type: UserType::Internal,
+            holds_while_pending,
+            is_sample_request,
+            details: None,
+        }
+    }
+
+    #[test]
+    fn held_until_agrees_with_holds_slot_at() {
+        let moments = [8u32, 9, 10, 12].map(|hour| chrono::TimeZone::with_ymd_and_hms(&Utc, 2025, 10, 9, hour, 0, 0).unwrap());
+        for state in STATES {
+            for (holds_while_pending, is_sample_request) in [(false, false), (true, false), (false, true), (true, true)] {
+                let stored = booking(state, holds_while_pending, is_sample_request);
+                assert_eq!(stored.held_until().is_some(), stored.indexed(), "{state:?}");
+                for now in moments {
+                    let inline = stored.held_until().is_some_and(|until| now < until);
+                    assert_eq!(inline, stored.holds_slot_at(now), "{state:?} pending {holds_while_pending} sample {is_sample_request} at {now}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn stored_booking_stays_small() {

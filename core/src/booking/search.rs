@@ -11,7 +11,8 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::booking::check::{check_instant, span_instants};
+use crate::booking::check::check_instant;
+use crate::booking::clock::WindowClock;
 use crate::booking::occupancy::{covered_at_least, peak_overlap};
 use crate::booking::policy::{self, BookingPolicy};
 use crate::booking::BookingBook;
@@ -82,7 +83,7 @@ impl BookingBook {
         check_window(query)?;
         let slot = self.bookable(instrument)?;
         let data = self.instrument_at(slot)?;
-        let zone = data.profile.zone;
+        let clock = WindowClock::new(data.profile.zone, query.from, query.to);
 
         // One index query serves the whole window; the margin covers the
         // widest buffers of any policy version.
@@ -98,15 +99,17 @@ impl BookingBook {
             longest: self.index.occupancy.get(slot as usize).map_or(Duration::zero(), |o| o.longest()),
         };
 
-        let mut free: Vec<(Span, u32)> = Vec::new();
-        let mut date = zone.local_date(query.from);
-        let last = zone.local_date(query.to);
+        let mut scratch = Scratch::default();
+        let mut free: Vec<(Span, u32)> = Vec::with_capacity(held.intervals.len() + 8);
+        let mut date = clock.local_date(query.from);
+        let last = clock.local_date(query.to);
         while date <= last {
-            let day_start = zone.start_of_day(date)?;
+            let day_start = clock.start_of_day(date)?;
             if let Ok(policy) = self.policy_at(slot, day_start.max(query.from)) {
                 for span in policy::day_spans(policy, date, &self.data.calendar)? {
-                    let open = span_instants(zone, date, span.start.minutes(), span.end.minutes())?;
-                    self.free_in_open_span(slot, policy, open, query, now, &held, &mut free)?;
+                    let open = clock.span_instants(date, span.start.minutes(), span.end.minutes())?;
+                    let window = OpenSpan { policy, open, clock: &clock };
+                    self.free_in_open_span(slot, &window, query, now, &held, &mut scratch, &mut free)?;
                 }
             }
             date = match date.succ_opt() {
@@ -114,15 +117,18 @@ impl BookingBook {
                 None => break,
             };
         }
-        Ok(merge(free)
+
+        merge(&mut free);
+        let viewer = query.viewer_zone.map(|zone| WindowClock::new(zone, query.from, query.to));
+        Ok(free
             .into_iter()
             .map(|((start, end), free_stations)| FreeSlot {
                 start,
                 end,
-                start_local: zone.local(start),
-                end_local: zone.local(end),
-                start_viewer: query.viewer_zone.map(|viewer| viewer.local(start)),
-                end_viewer: query.viewer_zone.map(|viewer| viewer.local(end)),
+                start_local: clock.local(start),
+                end_local: clock.local(end),
+                start_viewer: viewer.as_ref().map(|viewer| viewer.local(start)),
+                end_viewer: viewer.as_ref().map(|viewer| viewer.local(end)),
                 free_stations,
             })
             .collect())
@@ -153,13 +159,14 @@ impl BookingBook {
     fn free_in_open_span(
         &self,
         slot: u32,
-        policy: &BookingPolicy,
-        (open_start, open_end): Span,
+        window: &OpenSpan<'_>,
         query: &AvailabilityQuery,
         now: DateTime<Utc>,
         held: &Held,
+        scratch: &mut Scratch,
         free: &mut Vec<(Span, u32)>,
     ) -> Result<()> {
+        let (policy, (open_start, open_end)) = (window.policy, window.open);
         let earliest = now + Duration::minutes(i64::from(policy.create_notice.min_minutes));
         let latest = policy.create_notice.max_minutes.map(|max| now + Duration::minutes(i64::from(max)));
         let start = open_start.max(query.from).max(earliest);
@@ -173,32 +180,43 @@ impl BookingBook {
         }
 
         let data = self.instrument_at(slot)?;
-        let mut cuts: Vec<Span> = self.blackout_intervals(data, policy, start, end)?.into_iter().map(|(from, to, _)| (from, to)).collect();
+        let Scratch { cuts, edges, covered, pieces } = scratch;
+        cuts.clear();
+        if !data.blackouts.is_empty() {
+            cuts.extend(self.blackout_intervals(data, policy, start, end)?.into_iter().map(|(from, to, _)| (from, to)));
+        }
         let before = Duration::minutes(i64::from(policy.buffer_before_minutes));
         let after = Duration::minutes(i64::from(policy.buffer_after_minutes));
         let (near_start, near_end) = (start - after - before, end + after + before);
         let near = held.touching(near_start, near_end);
-        for (full_start, full_end) in covered_at_least(near_start, near_end, policy.stations, near.iter().copied()) {
-            // A new booking's blocked interval must miss every full stretch.
-            cuts.push((full_start - after, full_end + before));
+        covered_at_least((near_start, near_end), policy.stations, near, edges, covered);
+        // A new booking's blocked interval must miss every full stretch.
+        if before.is_zero() && after.is_zero() {
+            cuts.extend_from_slice(covered);
+        } else {
+            cuts.extend(covered.iter().map(|(full_start, full_end)| (*full_start - after, *full_end + before)));
         }
         cuts.sort_unstable();
 
-        let zone = data.profile.zone;
         // Within one open span the zone's offset is nearly always fixed, so
         // the grid can be found without a time zone lookup per piece.
-        let offset = zone.offset_seconds_at(start);
-        let fixed = (offset == zone.offset_seconds_at(end)).then_some(offset);
+        let fixed = window.clock.fixed_offset_seconds(start, end);
+        let zone = window.clock.zone();
         let shortest = Duration::minutes(i64::from(policy.min_duration_minutes.max(query.min_minutes).max(1)));
-        for (from, to) in subtract_sorted((start, end), &cuts) {
+        subtract_sorted((start, end), cuts, pieces);
+        for (from, to) in pieces.iter().copied() {
             let from = round_to_grid(zone, fixed, from, policy.slot_minutes, true);
             let to = round_to_grid(zone, fixed, to, policy.slot_minutes, false);
             if to - from < shortest {
                 continue;
             }
-            let (blocked_from, blocked_to) = (from - before, to + after);
-            let touching = near.iter().copied().filter(|(start, end)| *start < blocked_to && *end > blocked_from);
-            let busy = if policy.stations == 1 { 0 } else { peak_overlap(blocked_from, blocked_to, touching) };
+            let busy = if policy.stations == 1 {
+                0
+            } else {
+                let (blocked_from, blocked_to) = (from - before, to + after);
+                let touching = near.iter().copied().filter(|(start, end)| *start < blocked_to && *end > blocked_from);
+                peak_overlap(blocked_from, blocked_to, touching)
+            };
             free.push(((from, to), policy.stations.saturating_sub(busy).max(1)));
         }
         Ok(())
@@ -209,8 +227,8 @@ impl BookingBook {
         let Some(occupancy) = self.index.occupancy.get(slot as usize) else { return Vec::new() };
         occupancy
             .overlapping(from, to)
-            .filter(|(id, _, _)| self.stored(*id).is_ok_and(|b| b.holds_slot_at(now)))
-            .map(|(_, start, end)| (start, end))
+            .filter(|entry| entry.holds_at(now))
+            .map(|entry| (entry.start, entry.end))
             .collect()
     }
 }
@@ -228,9 +246,9 @@ fn check_window(query: &AvailabilityQuery) -> Result<()> {
     Ok(())
 }
 
-/// Returns the parts of `[start, end)` outside every cut; `cuts` is sorted by start.
-fn subtract_sorted((start, end): Span, cuts: &[Span]) -> Vec<Span> {
-    let mut kept = Vec::new();
+/// Writes the parts of `[start, end)` outside every cut to `kept`. `cuts` must be sorted by start.
+fn subtract_sorted((start, end): Span, cuts: &[Span], kept: &mut Vec<Span>) {
+    kept.clear();
     let mut cursor = start;
     for (cut_start, cut_end) in cuts {
         if cursor >= end {
@@ -244,7 +262,22 @@ fn subtract_sorted((start, end): Span, cuts: &[Span]) -> Vec<Span> {
     if cursor < end {
         kept.push((cursor, end));
     }
-    kept
+}
+
+/// One open span of a day with the policy that governs it.
+struct OpenSpan<'a> {
+    policy: &'a BookingPolicy,
+    open: Span,
+    clock: &'a WindowClock,
+}
+
+/// Buffers reused by every open span of one search.
+#[derive(Default)]
+struct Scratch {
+    cuts: Vec<Span>,
+    edges: Vec<(DateTime<Utc>, i32)>,
+    covered: Vec<Span>,
+    pieces: Vec<Span>,
 }
 
 /// The held blocked intervals of a search window, sorted by start.
@@ -254,17 +287,13 @@ struct Held {
 }
 
 impl Held {
-    /// Returns the intervals that overlap `[from, to)`.
-    fn touching(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Span> {
-        let first = self.intervals.partition_point(|(start, _)| *start < from - self.longest);
+    /// Returns the intervals that may overlap `[from, to)`: those starting in
+    /// `[from - longest, to)`. Some of them may end at or before `from`.
+    fn touching(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> &[Span] {
+        let earliest = from - self.longest;
+        let first = self.intervals.partition_point(|(start, _)| *start < earliest);
         let last = self.intervals.partition_point(|(start, _)| *start < to);
-        self.intervals
-            .get(first..last.max(first))
-            .unwrap_or_default()
-            .iter()
-            .copied()
-            .filter(|(_, end)| *end > from)
-            .collect()
+        self.intervals.get(first..last.max(first)).unwrap_or_default()
     }
 }
 
@@ -285,18 +314,22 @@ fn round_to_grid(zone: Zone, fixed: Option<i32>, instant: DateTime<Utc>, slot_mi
     if up { down + Duration::seconds(step) } else { down }
 }
 
-/// Merges touching stretches, keeping the smaller free-station count.
-fn merge(mut free: Vec<(Span, u32)>) -> Vec<(Span, u32)> {
+/// Merges touching stretches in place, keeping the smaller free-station count.
+fn merge(free: &mut Vec<(Span, u32)>) {
     free.sort_by_key(|((start, _), _)| *start);
-    let mut merged: Vec<(Span, u32)> = Vec::with_capacity(free.len());
-    for ((start, end), stations) in free {
-        match merged.last_mut() {
+    let mut merged_len: usize = 0;
+    for i in 0..free.len() {
+        let Some(&((start, end), stations)) = free.get(i) else { break };
+        match merged_len.checked_sub(1).and_then(|last| free.get_mut(last)) {
             Some(((_, last_end), last_stations)) if *last_end >= start => {
                 *last_end = (*last_end).max(end);
                 *last_stations = (*last_stations).min(stations);
             }
-            _ => merged.push(((start, end), stations)),
+            _ => {
+                free.swap(merged_len, i);
+                merged_len += 1;
+            }
         }
     }
-    merged
+    free.truncate(merged_len);
 }

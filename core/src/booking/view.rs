@@ -76,7 +76,8 @@ impl BookingBook {
         let zone = Some(data.profile.zone);
         let mut views = Vec::new();
         if let Some(occupancy) = self.index.occupancy.get(slot as usize) {
-            for (id, _, _) in occupancy.overlapping(from, to) {
+            for entry in occupancy.overlapping(from, to).filter(|entry| entry.holds_at(now)) {
+                let id = entry.id;
                 let Ok(booking) = self.stored(id) else { continue };
                 if booking.holds_slot_at(now) && booking.start < to && booking.end > from {
                     views.push(self.booking(id, now, zone)?);
