@@ -250,7 +250,7 @@ pub fn allocate_amounts(rule_set: &RuleSet, budget: Money, incomes: &[AuditedInc
 }
 
 /// Runs steps 1 and 2 and returns the audited total with the fen per unit.
-/// `ranks` asks for the remainder rank of every free unit, which only the
+/// `ranks` requests the remainder rank of every free unit, which only the
 /// explanations show.
 fn compute(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome], ranks: bool) -> Result<(Money, Computed)> {
     rule_set.validate()?;
