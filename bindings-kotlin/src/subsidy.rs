@@ -190,8 +190,8 @@ pub fn allocate_subsidy_columns(
 }
 
 /// Allocates as `allocateSubsidyColumns` does, with the audited incomes as
-/// whole numbers of fen (`auditedFen`), the form that a `LongArray` or a
-/// database column of fen already has. A bad amount names `audited_fen[3]`.
+/// whole numbers of fen (`auditedFen`, a `List<Long>`, so call `toList()`
+/// on a `LongArray`). A bad amount names `audited_fen[3]`.
 #[uniffi::export]
 pub fn allocate_subsidy_columns_fen(
     rule_set: String,
