@@ -5,35 +5,34 @@ audited income, a budget of 5000万元 split in proportion to audited income,
 and a cap of 20万元 per unit whose excess goes to the other units in
 proportion, repeated until no unit is above the cap. The script checks that
 both give every unit the same amount to the fen, then prints the time of
-each and the ratio pandas ÷ labshare. labshare's time includes building its
-input from Python objects and reading the amounts back, and pandas' time
-includes building the DataFrame, so both start from the same Python lists.
+each and the ratio pandas ÷ labshare.
+
+Both sides start from the analyst's DataFrame (a ``unit`` column of str and
+an ``audited_fen`` column of int64 fen) and end with a Series of amounts in
+fen indexed by unit, so labshare's time includes reading the columns into
+Python lists, the call, and building the Series from the result.
 
 Before timing, the pandas implementation is checked against the cap cases of
 ``testdata/subsidy_rules.json``, so a wrong pandas result cannot pass as a
 labshare bug.
 
-    python benches/subsidy_pandas.py [--units 10000] [--repeat 5]
+    python benches/subsidy_pandas.py [--units 10000] [--repeat 7]
 
 The binding's call (``labshare``, built from ``bindings-python``)::
 
-    labshare.allocate_subsidy_amounts(rule_set: dict, budget: Decimal, incomes: list[dict]) -> dict
+    labshare.allocate_subsidy_columns(rule_set, budget, units, audited_fen=fen)
 
-wraps the core function ``labshare::subsidy::allocate_amounts``.
-``rule_set`` and each income have the JSON shape of the core types
-``RuleSet`` and ``AuditedIncome`` (amounts as ``decimal.Decimal`` in 元); the
-result has the shape of ``AllocationAmounts``, with
-``result["units"][i]["amount"]`` the amount as decimal text such as
-``"200000.00"``, which this script reads back into fen. The explained result
-of ``allocate`` (``labshare.allocate_subsidy``) has the same amounts but
-writes the step-by-step explanation of every unit, which is not what this
-compares.
+wraps the core function ``labshare::subsidy::allocate_amounts``. ``units``
+is a list of unit ids and ``fen`` a list of int counts of fen in the same
+order; the result's ``amounts_fen`` lists each unit's amount in fen, in that
+order.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from decimal import Decimal
@@ -58,17 +57,18 @@ def make_units(count: int, seed: int = 20171231) -> tuple[list[str], list[int]]:
     return units, [int(f) for f in fen]
 
 
-def allocate_pandas(units: list[str], audited_fen: list[int], budget_fen: int, cap_fen: int | None) -> pd.Series:
-    """Split budget_fen in proportion to audited income with a per-unit cap.
+def allocate_pandas(frame: pd.DataFrame, budget_fen: int, cap_fen: int | None) -> pd.Series:
+    """Split budget_fen in proportion to ``frame["audited_fen"]`` with a per-unit cap.
 
     Units above the cap are fixed at the cap and the rest is shared again
     until nothing changes; the fen lost to flooring go one each to the
     largest remainders, ties to the larger audited income, then the smaller
     unit id. Returns amounts in fen indexed by unit.
     """
-    if budget_fen * max(audited_fen, default=0) >= 2**63:
+    audited = frame["audited_fen"].to_numpy(dtype=np.int64)
+    if budget_fen * int(audited.max(initial=0)) >= 2**63:
         raise ValueError("budget × audited income in fen must fit in int64")
-    df = pd.DataFrame({"unit": units, "audited": np.asarray(audited_fen, dtype=np.int64)})
+    df = pd.DataFrame({"unit": frame["unit"].to_numpy(), "audited": audited})
     has_income = df["audited"] > 0
     upper = np.where(has_income, min(cap_fen, budget_fen) if cap_fen is not None else budget_fen, 0)
     df["upper"] = upper
@@ -125,9 +125,9 @@ def check_against_vectors() -> int:
         if not eligible:
             continue
         units = [i["unit"] for i in case["incomes"]]
-        audited = [to_fen(i["audited"]) for i in case["incomes"]]
+        frame = pd.DataFrame({"unit": units, "audited_fen": [to_fen(i["audited"]) for i in case["incomes"]]})
         cap = to_fen(rules["cap"]) if "cap" in rules else None
-        got = allocate_pandas(units, audited, to_fen(case["budget"]), cap)
+        got = allocate_pandas(frame, to_fen(case["budget"]), cap)
         want = {unit: to_fen(amount) for unit, amount in case["expected"]["amounts"].items()}
         for unit in units:
             if int(got[unit]) != want[unit]:
@@ -149,10 +149,13 @@ def rule_set() -> dict:
     }
 
 
-def allocate_labshare(labshare, units: list[str], audited_fen: list[int]) -> list[int]:
-    incomes = [{"unit": u, "audited": Decimal(f) / 100} for u, f in zip(units, audited_fen)]
-    result = labshare.allocate_subsidy_amounts(rule_set(), Decimal(BUDGET_FEN) / 100, incomes)
-    return [int(Decimal(u["amount"]) * 100) for u in result["units"]]
+def allocate_labshare(labshare, frame: pd.DataFrame) -> pd.Series:
+    """Allocate through the binding, from the DataFrame to a Series of fen indexed by unit."""
+    units = frame["unit"].tolist()
+    result = labshare.allocate_subsidy_columns(
+        rule_set(), Decimal(BUDGET_FEN).scaleb(-2), units, audited_fen=frame["audited_fen"].tolist()
+    )
+    return pd.Series(result.amounts_fen, index=pd.Index(units, name="unit"), dtype=np.int64)
 
 
 def best_time(function, repeat: int) -> float:
@@ -167,17 +170,19 @@ def best_time(function, repeat: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=10_000, help="number of applicant units")
-    parser.add_argument("--repeat", type=int, default=5, help="runs per side; the fastest counts")
+    parser.add_argument("--repeat", type=int, default=7, help="runs per side; the fastest counts")
     args = parser.parse_args()
 
     checked = check_against_vectors()
     print(f"pandas implementation agrees with {checked} vectors of testdata/subsidy_rules.json")
+    print("load average (1, 5, 15 min): " + ", ".join(f"{load:.2f}" for load in os.getloadavg()))
 
     units, audited = make_units(args.units)
-    expected = allocate_pandas(units, audited, BUDGET_FEN, CAP_FEN)
+    frame = pd.DataFrame({"unit": units, "audited_fen": np.asarray(audited, dtype=np.int64)})
+    expected = allocate_pandas(frame, BUDGET_FEN, CAP_FEN)
     capped = int((expected == CAP_FEN).sum())
     assert int(expected.sum()) == BUDGET_FEN, "pandas amounts do not sum to the budget"
-    pandas_seconds = best_time(lambda: allocate_pandas(units, audited, BUDGET_FEN, CAP_FEN), args.repeat)
+    pandas_seconds = best_time(lambda: allocate_pandas(frame, BUDGET_FEN, CAP_FEN), args.repeat)
     print(f"{args.units} units, {capped} at the cap; pandas: {pandas_seconds * 1000:.1f} ms (best of {args.repeat})")
 
     try:
@@ -185,13 +190,13 @@ def main() -> int:
     except ImportError:
         print("labshare is not installed; build bindings-python with maturin first", file=sys.stderr)
         return 2
-    amounts = allocate_labshare(labshare, units, audited)
-    mismatches = [u for u, a, b in zip(units, amounts, expected.tolist()) if a != b]
-    if mismatches:
+    amounts = allocate_labshare(labshare, frame)
+    mismatches = amounts.index[amounts.to_numpy() != expected.to_numpy()].tolist()
+    if mismatches or not amounts.index.equals(expected.index):
         print(f"amounts differ for {len(mismatches)} units, first {mismatches[:5]}", file=sys.stderr)
         return 1
     print("labshare and pandas give every unit the same amount to the fen")
-    labshare_seconds = best_time(lambda: allocate_labshare(labshare, units, audited), args.repeat)
+    labshare_seconds = best_time(lambda: allocate_labshare(labshare, frame), args.repeat)
     print(f"labshare: {labshare_seconds * 1000:.1f} ms (best of {args.repeat}), conversions included")
     print(f"speed ratio pandas / labshare: {pandas_seconds / labshare_seconds:.2f}")
     return 0

@@ -30,7 +30,7 @@ use crate::types::Timestamp;
 const QUOTED_CHARS: usize = 80;
 
 /// Reads the core type `T` from JSON text, naming `argument` in the error.
-fn from_json<T: DeserializeOwned>(argument: &str, text: &str) -> Result<T, labshare::Error> {
+pub(crate) fn from_json<T: DeserializeOwned>(argument: &str, text: &str) -> Result<T, labshare::Error> {
     serde_json::from_str(text).map_err(|error| labshare::Error::InvalidValue {
         field: argument.to_owned(),
         value: text.chars().take(QUOTED_CHARS).collect(),

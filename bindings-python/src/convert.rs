@@ -151,7 +151,7 @@ fn wrong_decimal_type(value: &Bound<'_, PyAny>, subject: &str) -> PyErr {
     ))
 }
 
-fn type_name(value: &Bound<'_, PyAny>) -> String {
+pub(crate) fn type_name(value: &Bound<'_, PyAny>) -> String {
     value
         .get_type()
         .name()

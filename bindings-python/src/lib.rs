@@ -77,6 +77,8 @@ mod _native {
     #[pymodule_export]
     use crate::fund::allocate_subsidy_amounts;
     #[pymodule_export]
+    use crate::subsidy::allocate_subsidy_columns;
+    #[pymodule_export]
     use crate::fund::audit_application;
     #[pymodule_export]
     use crate::fund::subsidy_concentration;

@@ -88,6 +88,9 @@ def run_allocate(case):
     if "error" in case:
         expect_error(case, call)
         expect_error(case, lambda: labshare.allocate_subsidy_amounts(rules, budget, case["incomes"]))
+        if not any("instruments" in income for income in case["incomes"]):
+            units, audited = columns_of(case["incomes"])
+            expect_error(case, lambda: labshare.allocate_subsidy_columns(rules, budget, units, audited))
         return
     result = call()
     expected = case["expected"]
@@ -105,6 +108,29 @@ def run_allocate(case):
         (u["unit"], u["amount"], u["limit"]) for u in result["units"]
     ]
     assert amounts["returned_to_fund"] == result["returned_to_fund"]
+    if not any("instruments" in income for income in case["incomes"]):
+        check_columns(rules, budget, case["incomes"], result)
+
+
+def columns_of(incomes):
+    return [income["unit"] for income in incomes], [income["audited"] for income in incomes]
+
+
+def check_columns(rules, budget, incomes, result):
+    """The column form gives the amounts and limits of allocate_subsidy, from text and from fen."""
+    units, audited = columns_of(incomes)
+    want_fen = [int(Decimal(u["amount"]) * 100) for u in result["units"]]
+    want_limits = [u["limit"] for u in result["units"]]
+    from_text = labshare.allocate_subsidy_columns(rules, budget, units, audited)
+    from_fen = labshare.allocate_subsidy_columns(
+        rules, budget, units, audited_fen=[int(Decimal(a) * 100) for a in audited]
+    )
+    for columns in (from_text, from_fen):
+        assert columns.amounts_fen == want_fen
+        assert columns.limits == want_limits
+        assert columns.paid_total == Decimal(result["paid_total"])
+        assert columns.returned_to_fund == Decimal(result["returned_to_fund"])
+        assert (columns.rule_set_id, columns.rule_set_version) == ("vector", 1)
 
 
 def run_rewards(case):

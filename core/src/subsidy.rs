@@ -19,6 +19,7 @@
 
 pub mod analysis;
 pub mod audit;
+mod fill;
 pub mod methods;
 pub mod records;
 pub mod rewards;

@@ -191,3 +191,138 @@ fn record_strategy() -> impl Strategy<Value = ServiceRecord> {
             amount: amount.map(|f| Money::from_fen(f).unwrap()),
         })
 }
+
+/// Splits `budget_fen` in proportion to `audited` the straightforward way:
+/// hold every unit whose exact share passes its bound at that bound, share
+/// the rest again among the others, and repeat until no share passes a
+/// bound. Then floor each free share to the fen and give the fen left over
+/// one each to the largest remainders, ties to the larger audited income,
+/// then the smaller unit id. `bound` is the cap when `capping`, else the
+/// minimum. Returns `None` when the minimums need more than the budget.
+fn allocate_by_rounds(audited: &[i64], budget_fen: i64, bound: i64, capping: bool) -> Option<Vec<i64>> {
+    let audited: Vec<i128> = audited.iter().map(|&a| i128::from(a)).collect();
+    let (budget, bound) = (i128::from(budget_fen), i128::from(bound));
+    let has_income: Vec<bool> = audited.iter().map(|&a| a > 0).collect();
+    let upper = |i: usize| if has_income[i] { budget } else { 0 };
+    let held_at = |i: usize| bound.min(upper(i));
+    let target = if capping {
+        budget.min((0..audited.len()).map(|i| if has_income[i] { held_at(i) } else { 0 }).sum())
+    } else {
+        budget
+    };
+    let minimums: i128 = if capping { 0 } else { (0..audited.len()).map(held_at).sum() };
+    if minimums > target {
+        return None;
+    }
+
+    let mut held = vec![false; audited.len()];
+    loop {
+        let free: Vec<usize> = (0..audited.len()).filter(|&i| has_income[i] && !held[i]).collect();
+        let remaining = target - (0..audited.len()).filter(|&i| held[i]).map(held_at).sum::<i128>();
+        let weight: i128 = free.iter().map(|&i| audited[i]).sum();
+        if weight == 0 {
+            break;
+        }
+        let crossing: Vec<usize> = free
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let scaled_share = remaining * audited[i];
+                let scaled_bound = held_at(i) * weight;
+                if capping { scaled_share > scaled_bound } else { scaled_share < scaled_bound }
+            })
+            .collect();
+        if crossing.is_empty() {
+            break;
+        }
+        for i in crossing {
+            held[i] = true;
+        }
+    }
+
+    let mut amounts: Vec<i128> = (0..audited.len()).map(|i| if held[i] { held_at(i) } else { 0 }).collect();
+    let free: Vec<usize> = (0..audited.len()).filter(|&i| has_income[i] && !held[i]).collect();
+    let weight: i128 = free.iter().map(|&i| audited[i]).sum();
+    if weight > 0 {
+        let remaining = target - (0..audited.len()).filter(|&i| held[i]).map(held_at).sum::<i128>();
+        for &i in &free {
+            amounts[i] = remaining * audited[i] / weight;
+        }
+        let leftover = remaining - free.iter().map(|&i| amounts[i]).sum::<i128>();
+        let mut ranked = free.clone();
+        // Unit ids are "U" and the zero-padded index, so the index orders them.
+        ranked.sort_by(|&a, &b| {
+            let (ra, rb) = (remaining * audited[a] % weight, remaining * audited[b] % weight);
+            rb.cmp(&ra).then(audited[b].cmp(&audited[a])).then(a.cmp(&b))
+        });
+        for &i in ranked.iter().take(usize::try_from(leftover).unwrap()) {
+            amounts[i] += 1;
+        }
+    }
+    Some(amounts.into_iter().map(|a| i64::try_from(a).unwrap()).collect())
+}
+
+fn amounts_in_fen(rules: AllocationRules, budget_fen: i64, audited: &[i64]) -> Result<Vec<i64>, &'static str> {
+    allocate_amounts(&rule_set(rules), Money::from_fen(budget_fen).unwrap(), &incomes(audited))
+        .map(|result| result.units.iter().map(|u| u.amount.to_fen()).collect())
+        .map_err(|error| error.code())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn cap_fill_equals_rounds(
+        audited in proptest::collection::vec(0_i64..2_000_000, 1..60),
+        budget in 0_i64..20_000_000,
+        cap in 1_i64..1_000_000,
+    ) {
+        prop_assume!(audited.iter().any(|&a| a > 0) || budget == 0);
+        let mut rules = AllocationRules::proportional();
+        rules.cap = Some(Money::from_fen(cap).unwrap());
+        let fast = amounts_in_fen(rules, budget, &audited);
+        let rounds = allocate_by_rounds(&audited, budget, cap, true).ok_or("rule_violation");
+        prop_assert_eq!(fast, rounds);
+    }
+
+    #[test]
+    fn minimum_fill_equals_rounds(
+        audited in proptest::collection::vec(1_i64..2_000_000, 1..60),
+        budget in 0_i64..20_000_000,
+        minimum in 1_i64..500_000,
+    ) {
+        let mut rules = AllocationRules::proportional();
+        rules.minimum = Some(Money::from_fen(minimum).unwrap());
+        let fast = amounts_in_fen(rules, budget, &audited);
+        let rounds = allocate_by_rounds(&audited, budget, minimum, false).ok_or("rule_violation");
+        prop_assert_eq!(fast, rounds);
+    }
+
+    #[test]
+    fn input_order_does_not_matter(
+        rules in allocation_rules(),
+        audited in proptest::collection::vec(0_i64..100_000_000, 1..40),
+        budget in 0_i64..50_000_000,
+        rotation in 0_usize..40,
+    ) {
+        let rule_set = rule_set(rules);
+        let budget = Money::from_fen(budget).unwrap();
+        let forward = incomes(&audited);
+        let mut turned = forward.clone();
+        turned.reverse();
+        let by = rotation % turned.len();
+        turned.rotate_left(by);
+        let a = allocate_amounts(&rule_set, budget, &forward).map_err(|e| e.code());
+        let b = allocate_amounts(&rule_set, budget, &turned).map_err(|e| e.code());
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                for unit in &a.units {
+                    let other = b.units.iter().find(|u| u.unit == unit.unit).unwrap();
+                    prop_assert_eq!(unit, other);
+                }
+                prop_assert_eq!(a.paid_total, b.paid_total);
+            }
+            (a, b) => prop_assert_eq!(a.map(|_| ()), b.map(|_| ())),
+        }
+    }
+}

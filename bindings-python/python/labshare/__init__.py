@@ -20,6 +20,7 @@ from ._native import (
     allocate_rewards,
     allocate_subsidy,
     allocate_subsidy_amounts,
+    allocate_subsidy_columns,
     audit_application,
     band_table,
     check_published,
@@ -102,7 +103,7 @@ from .statistics import (
     PublishedBand,
     PublishedInstrumentFigures,
 )
-from .subsidy import Allocation, Claim, Share
+from .subsidy import Allocation, Claim, Share, SubsidyColumns
 from .usage import UsageReport, UsageTotals
 from .voucher import CreditCode, PoolTotals
 
@@ -170,6 +171,7 @@ __all__ = [
     "PublishedBand",
     "PublishedInstrumentFigures",
     "Share",
+    "SubsidyColumns",
     "SlotRequest",
     "Text",
     "Unit",
@@ -180,6 +182,7 @@ __all__ = [
     "allocate_rewards",
     "allocate_subsidy",
     "allocate_subsidy_amounts",
+    "allocate_subsidy_columns",
     "audit_application",
     "band_table",
     "check_published",

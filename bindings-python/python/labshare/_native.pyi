@@ -5,7 +5,7 @@
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, SupportsIndex
 
 from .access import Actor
 from .fund import JsonData
@@ -31,7 +31,7 @@ from .statistics import (
     LabeledAmount,
     PublishedInstrumentFigures,
 )
-from .subsidy import Allocation
+from .subsidy import Allocation, SubsidyColumns
 from .usage import UsageReport, UsageTotals
 from .voucher import CreditCode, PoolTotals
 
@@ -124,6 +124,14 @@ def allocate_subsidy(rule_set: JsonData, budget: Decimal | int, incomes: JsonDat
 def allocate_subsidy_amounts(
     rule_set: JsonData, budget: Decimal | int, incomes: JsonData
 ) -> Any: ...
+def allocate_subsidy_columns(
+    rule_set: JsonData,
+    budget: Decimal | int,
+    units: Iterable[str],
+    audited: Iterable[Decimal | int | str] | None = None,
+    *,
+    audited_fen: Iterable[SupportsIndex] | None = None,
+) -> SubsidyColumns: ...
 def allocate_rewards(rule_set: JsonData, pool: Decimal | int, scores: JsonData) -> Any: ...
 def subsidy_what_if(a: JsonData, b: JsonData, budget: Decimal | int, incomes: JsonData) -> Any: ...
 def subsidy_concentration(amounts: JsonData) -> Any: ...

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from . import _native
 from .lang import Explanation
 
-__all__ = ["Allocation", "Claim", "Share"]
+__all__ = ["Allocation", "Claim", "Share", "SubsidyColumns"]
 
 
 class Claim(NamedTuple):
@@ -85,3 +85,36 @@ class Allocation:
         outside 0 to 28.
         """
         return _native.ratio_percent(self.ratio, places)
+
+
+@dataclass(frozen=True)
+class SubsidyColumns:
+    """Amounts of an allocation under a rule set, one list entry per unit.
+
+    Returned by ``allocate_subsidy_columns``. The lists follow the order of
+    the ``units`` passed in, so they line up with the caller's rows.
+
+    Attributes:
+        rule_set_id: Id of the rule set that produced it.
+        rule_set_version: Version of that rule set.
+        budget: The budget, in 元.
+        paid_total: Sum of the amounts, in 元.
+        returned_to_fund: ``budget − paid_total``, which stays in the fund.
+        amounts_fen: Each unit's amount as a whole number of fen.
+        limits: The limit that fixed each amount before the ratio ceiling:
+            ``"none"``, ``"cap"``, ``"entitlement"``, ``"whole_budget"``,
+            ``"minimum"`` or ``"no_income"``.
+    """
+
+    rule_set_id: str
+    rule_set_version: int
+    budget: Decimal
+    paid_total: Decimal
+    returned_to_fund: Decimal
+    amounts_fen: Sequence[int]
+    limits: Sequence[str]
+
+    @property
+    def amounts(self) -> list[Decimal]:
+        """Return each unit's amount in 元 with two places, such as ``Decimal("1234.50")``."""
+        return [Decimal(fen).scaleb(-2) for fen in self.amounts_fen]

@@ -12,7 +12,8 @@
 //!    set to the cap and the excess goes to the others in proportion to
 //!    their weights; a unit below the minimum is raised to it at the
 //!    others' expense; this repeats until no bound is crossed. The fixed
-//!    point is computed exactly (see [`water_fill`]) instead of by rounds.
+//!    point is computed exactly, in one sort and one pass over the points
+//!    where a unit meets a bound, instead of by rounds.
 //! 3. The ratio ceiling cuts each unit to `ceiling × audited`, floored to the
 //!    fen; what it cuts returns to the fund and goes to nobody else.
 //!
@@ -21,8 +22,8 @@
 //! [`crate::subsidy::allocate_proportional`], with the same tie order, so a
 //! proportional rule set with no limits gives the foundation's amounts.
 
-use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, DefaultHasher};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use schemars::JsonSchema;
@@ -33,6 +34,7 @@ use crate::ids::UnitId;
 use crate::lang::{Explanation, Text};
 use crate::money::{Money, round_half_up};
 use crate::subsidy::audit::InstrumentIncome;
+use crate::subsidy::fill::{Class, Fill, Rounded, Slot, round_free_shares, water_fill};
 use crate::subsidy::rules::{BaseMethod, RatioTier, RuleSet, RuleSetRef, TierMode, percent, percent_places};
 
 /// One unit's audited income entering an allocation.
@@ -184,7 +186,7 @@ impl RuleAllocation {
 /// # Ok::<(), labshare::Error>(())
 /// ```
 pub fn allocate(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome]) -> Result<RuleAllocation> {
-    let (total_audited, computed) = compute(rule_set, budget, incomes)?;
+    let (total_audited, computed) = compute(rule_set, budget, incomes, true)?;
     build_result(rule_set, budget, total_audited, incomes, &computed)
 }
 
@@ -223,8 +225,10 @@ pub struct AllocationAmounts {
 ///
 /// As [`allocate`].
 pub fn allocate_amounts(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome]) -> Result<AllocationAmounts> {
-    let (_, computed) = compute(rule_set, budget, incomes)?;
+    let (_, computed) = compute(rule_set, budget, incomes, false)?;
+    let cap_fen = rule_set.allocation.cap.map(fen_of);
     let mut units = Vec::with_capacity(incomes.len());
+    let mut paid_fen = 0_i128;
     for (index, income) in incomes.iter().enumerate() {
         let (Some(slot), Some(class), Some(rounded), Some(entitlement), Some(ceiling)) = (
             computed.slots.get(index),
@@ -235,22 +239,26 @@ pub fn allocate_amounts(rule_set: &RuleSet, budget: Money, incomes: &[AuditedInc
         ) else {
             return Err(Error::overflow("allocation index"));
         };
-        let before_ceiling = fen_money(rounded.fen)?;
-        let amount = ceiling.map_or(before_ceiling, |c| before_ceiling.min(c));
-        let limit = limit_of(rule_set, slot, *class, entitlement.as_ref());
-        units.push(UnitAmount { unit: income.unit.clone(), amount, limit });
+        let amount_fen = ceiling.map_or(rounded.fen, |c| rounded.fen.min(fen_of(c)));
+        paid_fen += amount_fen;
+        let limit = limit_of(cap_fen, slot, *class, entitlement.as_ref().map(|e| fen_of(e.amount)));
+        units.push(UnitAmount { unit: income.unit.clone(), amount: fen_money(amount_fen)?, limit });
     }
-    let paid_total = Money::sum(units.iter().map(|u| u.amount))?;
+    let paid_total = fen_money(paid_fen)?;
     let returned_to_fund = budget.checked_sub(paid_total)?;
     Ok(AllocationAmounts { rule_set: rule_set.reference(), budget, paid_total, returned_to_fund, units })
 }
 
 /// Runs steps 1 and 2 and returns the audited total with the fen per unit.
-fn compute(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome]) -> Result<(Money, Computed)> {
+/// `ranks` requests the remainder rank of every free unit, which only the
+/// explanations show.
+fn compute(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome], ranks: bool) -> Result<(Money, Computed)> {
     rule_set.validate()?;
     check_incomes(incomes)?;
     let rules = &rule_set.allocation;
-    let total_audited = Money::sum(incomes.iter().map(|i| i.audited)).map_err(|_| Error::overflow("sum of audited amounts"))?;
+    let audited_fen: Vec<i64> = incomes.iter().map(|i| i.audited.to_fen()).collect();
+    let total_fen: i128 = audited_fen.iter().map(|&f| i128::from(f)).sum();
+    let total_audited = fen_money(total_fen).map_err(|_| Error::overflow("sum of audited amounts"))?;
     let proportional = matches!(rules.base, BaseMethod::Proportional);
     if proportional && total_audited.is_zero() && !budget.is_zero() {
         return Err(no_audited_income());
@@ -263,7 +271,7 @@ fn compute(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome]) -> Resu
         .collect::<Result<Vec<_>>>()?;
 
     let budget_fen = i128::from(budget.to_fen());
-    let slots = build_slots(rule_set, budget_fen, incomes, &entitlements, &ceilings);
+    let slots = build_slots(rule_set, budget_fen, &audited_fen, &entitlements, &ceilings);
     let reachable: i128 = slots.iter().map(|s| if s.weight > 0 { s.upper } else { s.lower }).sum();
     let target = budget_fen.min(reachable);
     let lower_sum: i128 = slots.iter().map(|s| s.lower).sum();
@@ -272,7 +280,7 @@ fn compute(rule_set: &RuleSet, budget: Money, incomes: &[AuditedIncome]) -> Resu
     }
 
     let fill = water_fill(&slots, target)?;
-    let amounts = round_free_shares(incomes, &slots, &fill)?;
+    let amounts = round_free_shares(incomes, &audited_fen, &slots, &fill, ranks)?;
     Ok((total_audited, Computed { entitlements, ceilings, slots, fill, amounts, target }))
 }
 
@@ -308,7 +316,10 @@ fn check_incomes(incomes: &[AuditedIncome]) -> Result<()> {
     if incomes.is_empty() {
         return Err(Error::Missing { field: "incomes".to_owned() });
     }
-    let mut seen = BTreeSet::new();
+    // A hash set with fixed keys: membership only, so the result does not
+    // depend on the hasher, and no random seed is read.
+    let mut seen: HashSet<&UnitId, BuildHasherDefault<DefaultHasher>> = HashSet::default();
+    seen.reserve(incomes.len());
     for income in incomes {
         if !seen.insert(&income.unit) {
             return Err(Error::invalid_value(
@@ -443,198 +454,41 @@ fn floor_to_fen(amount: Money, ratio: Decimal) -> Result<Money> {
     Money::from_yuan(product.round_dp_with_strategy(2, RoundingStrategy::ToZero))
 }
 
-/// A unit in the water fill: amounts are whole fen.
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    weight: i128,
-    lower: i128,
-    upper: i128,
+fn fen_of(amount: Money) -> i128 {
+    i128::from(amount.to_fen())
 }
 
 fn build_slots(
     rule_set: &RuleSet,
     budget_fen: i128,
-    incomes: &[AuditedIncome],
+    audited_fen: &[i64],
     entitlements: &[Option<Entitlement>],
     ceilings: &[Option<Money>],
 ) -> Vec<Slot> {
     let rules = &rule_set.allocation;
-    let fen = |m: Money| i128::from(m.to_fen());
-    incomes
+    let cap = rules.cap.map(fen_of);
+    let minimum = rules.minimum.map_or(0, fen_of);
+    audited_fen
         .iter()
         .zip(entitlements)
         .zip(ceilings)
-        .map(|((income, entitlement), ceiling)| {
-            let weight = entitlement.as_ref().map_or(fen(income.audited), |e| fen(e.amount));
-            let mut upper = if income.audited.is_zero() { 0 } else { budget_fen };
-            if let Some(entitlement) = entitlement {
-                upper = upper.min(fen(entitlement.amount));
+        .map(|((&audited, entitlement), ceiling)| {
+            let entitled = entitlement.as_ref().map(|e| fen_of(e.amount));
+            let weight = entitled.unwrap_or(i128::from(audited));
+            let mut upper = if audited == 0 { 0 } else { budget_fen };
+            if let Some(entitled) = entitled {
+                upper = upper.min(entitled);
             }
-            if let Some(cap) = rules.cap {
-                upper = upper.min(fen(cap));
+            if let Some(cap) = cap {
+                upper = upper.min(cap);
             }
-            let mut lower = rules.minimum.map_or(0, fen).min(upper);
+            let mut lower = minimum.min(upper);
             if let Some(ceiling) = ceiling {
-                lower = lower.min(fen(*ceiling));
+                lower = lower.min(fen_of(*ceiling));
             }
             Slot { weight, lower, upper }
         })
         .collect()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    Upper,
-    Lower,
-    Free,
-}
-
-/// The solved water fill: each slot's class, and what the free slots share.
-struct Fill {
-    classes: Vec<Class>,
-    /// Fen shared by the free slots.
-    remaining: i128,
-    /// Sum of the free slots' weights.
-    free_weight: i128,
-}
-
-/// Classifies `slot` at the level `λ = a / b` (b > 0).
-fn classify(slot: &Slot, a: i128, b: i128) -> Class {
-    if slot.weight == 0 {
-        return Class::Lower;
-    }
-    if slot.upper * b <= a * slot.weight {
-        Class::Upper
-    } else if a * slot.weight <= slot.lower * b {
-        Class::Lower
-    } else {
-        Class::Free
-    }
-}
-
-/// Returns true if `Σ clamp(λ·weight, lower, upper)` at `λ = a / b` exceeds `target`.
-///
-/// Terms are added in units of `1/b` fen and the loop stops as soon as the sum
-/// passes `target·b`, so no intermediate exceeds about `2·10^34`, far inside
-/// `i128`, for amounts up to [`Money::MAX`].
-fn exceeds(slots: &[Slot], a: i128, b: i128, target: i128) -> bool {
-    let limit = target * b;
-    let mut sum = 0_i128;
-    for slot in slots {
-        sum += match classify(slot, a, b) {
-            Class::Upper => slot.upper * b,
-            Class::Lower => slot.lower * b,
-            Class::Free => a * slot.weight,
-        };
-        if sum > limit {
-            return true;
-        }
-    }
-    false
-}
-
-/// Finds the level λ at which `Σ clamp(λ·weight_i, lower_i, upper_i)` equals
-/// `target`: the stable state of "set units over the cap to the cap, lift
-/// units under the minimum to it, share the rest in proportion, repeat".
-///
-/// The sum is continuous and non-decreasing in λ and bends only where some
-/// `λ·weight_i` meets a bound. So the function sorts those breakpoints,
-/// binary-searches the last one at which the sum does not exceed `target`,
-/// and reads the classes off the segment after it. All comparisons are
-/// exact integer cross-multiplications. The caller guarantees
-/// `Σ lower ≤ target ≤ Σ reachable`.
-fn water_fill(slots: &[Slot], target: i128) -> Result<Fill> {
-    let mut points: Vec<(i128, i128)> = Vec::with_capacity(slots.len() * 2);
-    for slot in slots.iter().filter(|s| s.weight > 0) {
-        points.push((slot.lower, slot.weight));
-        points.push((slot.upper, slot.weight));
-    }
-    points.sort_by(|x, y| (x.0 * y.1).cmp(&(y.0 * x.1)));
-    points.dedup_by(|x, y| x.0 * y.1 == y.0 * x.1);
-
-    let first_exceeding = points.partition_point(|&(a, b)| !exceeds(slots, a, b, target));
-    let segment = first_exceeding.checked_sub(1).and_then(|k| points.get(k).map(|p| (*p, points.get(k + 1).copied())));
-    let classes: Vec<Class> = match segment {
-        None => vec![Class::Lower; slots.len()],
-        Some(((a0, b0), next)) => slots
-            .iter()
-            .map(|slot| {
-                if slot.weight == 0 {
-                    Class::Lower
-                } else if slot.upper * b0 <= a0 * slot.weight {
-                    Class::Upper
-                } else if next.is_some_and(|(a1, b1)| a1 * slot.weight <= slot.lower * b1) {
-                    Class::Lower
-                } else {
-                    Class::Free
-                }
-            })
-            .collect(),
-    };
-
-    let mut remaining = target;
-    let mut free_weight = 0_i128;
-    for (slot, class) in slots.iter().zip(&classes) {
-        match class {
-            Class::Upper => remaining -= slot.upper,
-            Class::Lower => remaining -= slot.lower,
-            Class::Free => free_weight += slot.weight,
-        }
-    }
-    if remaining < 0 || (free_weight == 0 && remaining != 0) {
-        return Err(Error::rule(
-            "subsidy.unreachable_target",
-            Text::new(
-                "上下限之间无法恰好分完可分配金额；请检查上限、下限与预算",
-                "the bounds cannot add up to the distributable amount; check the cap, minimum and budget",
-            ),
-        ));
-    }
-    Ok(Fill { classes, remaining, free_weight })
-}
-
-/// Final fen per slot before the ceiling, and the remainder details of the free ones.
-struct Rounded {
-    fen: i128,
-    /// For free slots: `(remainder, rank among free slots, received a fen)`.
-    remainder: Option<(i128, usize, bool)>,
-}
-
-fn round_free_shares(incomes: &[AuditedIncome], slots: &[Slot], fill: &Fill) -> Result<Vec<Rounded>> {
-    let mut rounded: Vec<Rounded> = slots
-        .iter()
-        .zip(&fill.classes)
-        .map(|(slot, class)| match class {
-            Class::Upper => Rounded { fen: slot.upper, remainder: None },
-            Class::Lower => Rounded { fen: slot.lower, remainder: None },
-            Class::Free => {
-                let numerator = fill.remaining * slot.weight;
-                Rounded { fen: numerator / fill.free_weight, remainder: Some((numerator % fill.free_weight, 0, false)) }
-            }
-        })
-        .collect();
-
-    let floored: i128 = rounded.iter().filter(|r| r.remainder.is_some()).map(|r| r.fen).sum();
-    let leftover = usize::try_from(fill.remaining - floored).map_err(|_| Error::overflow("remainder distribution"))?;
-    let mut order: Vec<usize> = (0..rounded.len()).filter(|&i| rounded[i].remainder.is_some()).collect();
-    let remainder_of = |i: usize| rounded[i].remainder.map_or(0, |r| r.0);
-    order.sort_by(|&a, &b| {
-        remainder_of(b)
-            .cmp(&remainder_of(a))
-            .then_with(|| incomes[b].audited.cmp(&incomes[a].audited))
-            .then_with(|| incomes[a].unit.cmp(&incomes[b].unit))
-            .then(Ordering::Equal)
-    });
-    for (rank, &index) in order.iter().enumerate() {
-        let bonus = rank < leftover;
-        if let Some(remainder) = rounded[index].remainder.as_mut() {
-            *remainder = (remainder.0, rank + 1, bonus);
-        }
-        if bonus {
-            rounded[index].fen += 1;
-        }
-    }
-    Ok(rounded)
 }
 
 struct Computed {
@@ -669,7 +523,9 @@ fn build_result(
         .iter()
         .zip(&computed.fill.classes)
         .zip(&computed.entitlements)
-        .map(|((slot, class), entitlement)| limit_of(rule_set, slot, *class, entitlement.as_ref()))
+        .map(|((slot, class), entitlement)| {
+            limit_of(rule_set.allocation.cap.map(fen_of), slot, *class, entitlement.as_ref().map(|e| fen_of(e.amount)))
+        })
         .collect();
     let proportional = computed.entitlements.iter().all(Option::is_none);
     let context = UnitContext { rule_set, total_audited, computed, scale, free_count, limits, proportional };
@@ -769,14 +625,14 @@ fn unit_result(context: &UnitContext<'_>, index: usize, income: &AuditedIncome) 
     })
 }
 
-fn limit_of(rule_set: &RuleSet, slot: &Slot, class: Class, entitlement: Option<&Entitlement>) -> Limit {
-    let fen = |m: Money| i128::from(m.to_fen());
+/// Names the limit of a slot from its class, the cap and the unit's entitlement, all in fen.
+fn limit_of(cap_fen: Option<i128>, slot: &Slot, class: Class, entitlement_fen: Option<i128>) -> Limit {
     match class {
         Class::Free => Limit::None,
         Class::Lower if slot.upper == 0 => Limit::NoIncome,
         Class::Lower => Limit::Minimum,
-        Class::Upper if rule_set.allocation.cap.is_some_and(|cap| fen(cap) == slot.upper) => Limit::Cap,
-        Class::Upper if entitlement.is_some_and(|e| fen(e.amount) == slot.upper) => Limit::Entitlement,
+        Class::Upper if cap_fen == Some(slot.upper) => Limit::Cap,
+        Class::Upper if entitlement_fen == Some(slot.upper) => Limit::Entitlement,
         Class::Upper => Limit::WholeBudget,
     }
 }

@@ -82,6 +82,11 @@ class SubsidyFundVectorsTest {
         if (case.has("error")) {
             expectError(case) { allocateSubsidy(rules, budget, incomes) }
             expectError(case) { allocateSubsidyAmounts(rules, budget, incomes) }
+            if (case["incomes"].none { it.has("instruments") }) {
+                val units = case["incomes"].map { it["unit"].asText() }
+                val audited = case["incomes"].map { BigDecimal(it["audited"].asText()) }
+                expectError(case) { allocateSubsidyColumns(rules, budget, units, audited) }
+            }
             return
         }
         val result = json.readTree(allocateSubsidy(rules, budget, incomes))
@@ -100,6 +105,25 @@ class SubsidyFundVectorsTest {
         val fast = amounts["units"].map { Triple(it["unit"], it["amount"], it["limit"]) }
         assertEquals(result["units"].map { Triple(it["unit"], it["amount"], it["limit"]) }, fast)
         assertEquals(result["returned_to_fund"], amounts["returned_to_fund"])
+        if (case["incomes"].none { it.has("instruments") }) checkColumns(rules, budget, case["incomes"], result)
+    }
+
+    /** The column forms give the amounts and limits of allocateSubsidy, from BigDecimal and from fen. */
+    private fun checkColumns(rules: String, budget: BigDecimal, incomes: JsonNode, result: JsonNode) {
+        val units = incomes.map { it["unit"].asText() }
+        val audited = incomes.map { BigDecimal(it["audited"].asText()) }
+        val wantFen = result["units"].map { number(it["amount"]).movePointRight(2).longValueExact() }
+        val wantLimits = result["units"].map { it["limit"].asText() }
+        val fromYuan = allocateSubsidyColumns(rules, budget, units, audited)
+        val fromFen = allocateSubsidyColumnsFen(rules, budget, units, audited.map { it.movePointRight(2).longValueExact() })
+        for (columns in listOf(fromYuan, fromFen)) {
+            assertEquals(wantFen, columns.amountsFen)
+            assertEquals(wantLimits, columns.limits)
+            assertEquals(0, columns.paidTotal.compareTo(number(result["paid_total"])), "paid total")
+            assertEquals(0, columns.returnedToFund.compareTo(number(result["returned_to_fund"])), "returned")
+            assertEquals("vector", columns.ruleSetId)
+            assertEquals(1u, columns.ruleSetVersion)
+        }
     }
 
     private fun runRewards(case: JsonNode) {
