@@ -1,12 +1,12 @@
-//! A year of innovation vouchers (创新券) on a generated network: the office
+//! A year of innovation vouchers (创新券) on a generated network. The office
 //! opens the 100万元 special fund for 2018 and moves its 20万元 voucher
-//! category into the pool, 40 enterprises and 5 startup teams apply for
-//! more than the pool holds, the office grants them first come, first
-//! served, holders book sample tests through the booking engine and pay
-//! with vouchers, two related-party attempts are rejected, providers
-//! complete the bookings and redeem with invoices, the fund ledger pays the
-//! redemptions out of its voucher category, and what is unused returns to
-//! the pool at the end of the year.
+//! category into the pool. 40 enterprises and 5 startup teams apply for
+//! more than the pool contains, and the office grants them first come,
+//! first served. Holders book sample tests through the booking engine and
+//! pay with vouchers, and two related-party attempts are rejected.
+//! Providers complete the bookings and redeem with invoices, and the fund
+//! ledger pays the redemptions out of its voucher category. What is unused
+//! returns to the pool at the end of the year.
 //!
 //! ```text
 //! cargo run --example voucher_year              # 中文
@@ -646,8 +646,8 @@ impl Year {
     }
 }
 
-/// The fee standard of every instrument: 10元 a sample for voucher holders
-/// and outside users.
+/// Returns the fee standard of every instrument: 10元 a sample for voucher
+/// holders and outside users.
 fn fee_standard() -> Result<BookingPolicy, Error> {
     let fees = [UserType::VoucherHolder, UserType::External]
         .into_iter()

@@ -14,12 +14,12 @@
 //! what was carried in.
 //!
 //! The voucher category funds the pools of voucher schemes. Funding a pool
-//! earmarks part of the category's balance for that scheme; paying a
+//! earmarks part of the category's balance for that scheme. Paying a
 //! voucher redemption is a payment of the category, so the execution rate
-//! counts it; money the office takes back out of a pool returns to the
-//! category. Earmarked money cannot be paid, transferred or carried out by
-//! other entries, and redemptions of an earmark may post to its year after
-//! the year is closed.
+//! counts it. Money the office takes back out of a pool returns to the
+//! category. Other payments, transfers and carry-over cannot use earmarked
+//! money, and redemptions of an earmark post to its year even after the
+//! year is closed.
 
 mod voucher_line;
 

@@ -1,9 +1,9 @@
 //! Ledger invariants under random sequences of voucher and booking
-//! operations: every voucher balances, the pool never goes negative and
-//! matches what is reserved and paid, the fund ledger agrees with the pool
-//! and pool funding never exceeds the fund's voucher category, every
-//! voucher-paid service is a booking of its holder at its provider, no
-//! invoice or booking is redeemed twice, caps hold, a failed call changes
+//! operations. Every voucher balances, and the pool never goes negative and
+//! matches what is reserved and paid. The fund ledger agrees with the pool,
+//! and pool funding never exceeds the fund's voucher category. Every
+//! voucher-paid service is a booking of its holder at its provider, and no
+//! invoice or booking is redeemed twice. Caps hold, a failed call changes
 //! nothing, and replay rebuilds the same state.
 
 mod voucher_fixtures;
@@ -173,7 +173,7 @@ fn run_one(network: &mut Network, op: &Op, step: usize, now: DateTime<Utc>) -> R
     // Services in the state each step needs, picked four times in five.
     let in_state = |state: UseState, index: usize| {
         let fitting: Vec<_> = book.service_uses().filter(|u| u.state == state).map(|u| u.booking).collect();
-        let from_all = index % 5 == 0 || fitting.is_empty();
+        let from_all = index.is_multiple_of(5) || fitting.is_empty();
         if from_all { pick(&services, index).map(|s| s.0) } else { pick(&fitting, index) }
     };
     let bookings: Vec<BookingId> = (1..network.booking().next_booking_id().0).map(BookingId).collect();
@@ -201,7 +201,7 @@ fn run_one(network: &mut Network, op: &Op, step: usize, now: DateTime<Utc>) -> R
         Op::Complete { booking, .. } => {
             // Mostly bookings that vouchers pay toward, so redemptions follow.
             let used: Vec<BookingId> = services.iter().map(|(id, ..)| *id).collect();
-            let candidates = if *booking % 5 == 0 || used.is_empty() { &bookings } else { &used };
+            let candidates = if booking.is_multiple_of(5) || used.is_empty() { &bookings } else { &used };
             let id = pick(candidates, *booking).ok_or_else(missing)?;
             complete_booking(network, id, op, now)
         }
@@ -289,7 +289,7 @@ fn check_invariants(network: &Network) -> Result<(), TestCaseError> {
     let spent = Money::sum([totals.paid, totals.withdrawn]).unwrap();
     prop_assert!(spent <= totals.funded, "paid and withdrawn exceed funded: {:?}", totals);
 
-    // The fund ledger and the pool agree, and the pool holds no more than the voucher category.
+    // The fund ledger and the pool agree, and the pool has no more than the voucher category.
     let fund_year = network.fund().fund_year(&office(), 2018).unwrap();
     let holding = fund_year.pool_holding(&scheme_id()).unwrap();
     prop_assert_eq!(holding.funded, totals.funded, "fund ledger and pool disagree on funding");

@@ -571,7 +571,7 @@ fn pool_rejects_overdraw_and_roles() {
 #[test]
 fn pool_funding_comes_from_the_voucher_line() {
     let mut network = network();
-    // The voucher category holds 20万元, all of it already in the pool.
+    // All 20万元 of the voucher category are already in the pool.
     let before = network.clone();
     let error = network.fund_voucher_pool(&office(), day(2, 1), scheme_id(), 2018, money("0.01")).unwrap_err();
     assert!(error.message(Lang::En).contains("less than the 0.01"), "{error}");
@@ -686,4 +686,51 @@ fn classification_uses_the_scheme_standard() {
     assert!(text.contains("staff 12 persons < 20 persons, missed"), "{text}");
     let team = network.classify_applicant(&EnterpriseId::new("T1").unwrap(), &scheme_id(), day(3, 1));
     assert_eq!(team.unwrap_err().code(), "invalid_value");
+}
+
+#[test]
+fn slot_booking_fee_is_hours_times_rate() {
+    let mut network = network();
+    granted(&mut network, "SQ1", "E1", "5000", day(3, 1));
+    let instrument = labshare::InstrumentId::new("A-1").unwrap();
+    let mut policy = base_policy();
+    policy.fees.push(labshare::booking::FeeRate {
+        user_type: labshare::booking::UserType::VoucherHolder,
+        basis: labshare::booking::FeeBasis::Hour,
+        test_item: None,
+        rate: money("300"),
+    });
+    network.set_booking_policy(&office(), day(3, 1), instrument.clone(), policy_start(), policy).unwrap();
+    // Monday 12 March 2018, 08:30–11:00 Beijing time: 2.5 hours.
+    let start = Utc.with_ymd_and_hms(2018, 3, 12, 0, 30, 0).unwrap();
+    let end = Utc.with_ymd_and_hms(2018, 3, 12, 3, 0, 0).unwrap();
+    let request = labshare::booking::SlotRequest {
+        instrument,
+        start,
+        end,
+        people: 1,
+        purpose: "新材料表征".into(),
+        voucher: Some("XJCXQ2018-00001".into()),
+    };
+    let booking = network.request_booking(&contact("E1"), day(3, 10), request).unwrap().bookings[0];
+    network.confirm_booking(&office(), day(3, 10), booking).unwrap();
+
+    // 2.5 hours × 300 = 750, below 1万元, so vouchers may pay all of it.
+    let too_much = use_request(booking, "E1", &[("XJCXQ2018-00001", "750.01")]);
+    assert_rule(network.use_vouchers(&contact("E1"), day(3, 10), too_much), "voucher.share_limit");
+    network.use_vouchers(&contact("E1"), day(3, 10), use_request(booking, "E1", &[("XJCXQ2018-00001", "750")])).unwrap();
+    let used = network.vouchers().service_use(booking).unwrap();
+    assert_eq!(used.fee, money("750"));
+    assert_eq!(used.service_date, date(3, 12));
+
+    network.check_in(&contact("E1"), start, booking).unwrap();
+    let completion = labshare::booking::Completion {
+        actual_hours: Decimal::new(25, 1),
+        samples: 0,
+        mode: labshare::booking::ServiceMode::UserOperated,
+        amount: None,
+    };
+    network.complete_booking(&office(), end, booking, completion).unwrap();
+    network.request_redemption(&admin("A"), day(3, 13), redemption(booking, "INV1", "750")).unwrap();
+    assert_eq!(network.vouchers().service_use(booking).unwrap().total, money("750"));
 }

@@ -19,7 +19,7 @@ use crate::ids::{SchemeId, UnitId};
 use crate::lang::Text;
 use crate::money::Money;
 
-/// The money a scheme's pool holds from one fund year.
+/// The money of one fund year in a scheme's pool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PoolHolding {
     /// The voucher scheme.
@@ -75,7 +75,7 @@ pub(crate) enum PoolPosting {
 }
 
 impl FundYear {
-    /// Lists what each scheme's pool holds from this year, in scheme order.
+    /// Lists the money of this year in each scheme's pool, in scheme order.
     ///
     /// # Errors
     ///
@@ -87,7 +87,7 @@ impl FundYear {
         schemes.into_iter().map(|scheme| self.pool_holding(scheme)).collect()
     }
 
-    /// Returns what the pool of `scheme` holds from this year.
+    /// Returns the money of this year in the pool of `scheme`.
     ///
     /// # Errors
     ///
@@ -150,8 +150,8 @@ fn pool_scheme(kind: &EntryKind) -> Option<&SchemeId> {
 }
 
 impl FundBook {
-    /// Checks a pool posting without changing anything: funding needs an
-    /// open year with enough unearmarked voucher money; a return or payment
+    /// Checks a pool posting without changing anything. Funding needs an
+    /// open year with enough unearmarked voucher money. A return or payment
     /// needs that much held for the scheme in the funding year.
     ///
     /// # Errors

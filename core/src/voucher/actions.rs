@@ -129,7 +129,7 @@ impl Network {
     }
 
     /// Moves `amount` from the voucher category of fund year `fund_year`
-    /// into the pool of `scheme`; the fund ledger records it as a pool
+    /// into the pool of `scheme`. The fund ledger records it as a pool
     /// funding of that category. Office only.
     ///
     /// # Errors

@@ -1,4 +1,4 @@
-//! What vouchers read of a booking or sample request in the booking engine.
+//! The view of a booking or sample request that voucher checks read.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;

@@ -14,9 +14,9 @@
 //! 4. the office issues the grant as numbered vouchers with an expiry (发券);
 //! 5. the holder uses vouchers on its own booking or sample request in the
 //!    booking engine: part of a voucher, one voucher on several services,
-//!    several vouchers on one service, always within the share the scheme
-//!    allows of the booking's fee, quoted from the instrument's fee standard
-//!    or taken from the service record once completed (用券);
+//!    several vouchers on one service (用券). The vouchers pay at most the
+//!    scheme's share of the booking's fee, which is the quote from the
+//!    instrument's fee standard, or the service record once completed;
 //! 6. after the booking is completed, the provider requests redemption with
 //!    its invoice for the completed amount (申请兑付), and what the vouchers
 //!    pay above the share of that amount goes back to them; the office pays
@@ -325,7 +325,7 @@ pub struct Redemption {
     pub completed_on: NaiveDate,
     /// Amount charged, from the service record.
     pub completed_amount: Money,
-    /// What the vouchers paid above the share of the completed amount,
+    /// Amount the vouchers paid above the share of the completed amount,
     /// given back to them (or to the pool for expired vouchers) at request.
     pub returned: Money,
     /// When it was requested.
@@ -376,7 +376,7 @@ impl UseState {
     }
 }
 
-/// Where the fee of a voucher-paid service comes from.
+/// Source of the fee of a voucher-paid service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FeeSource {
@@ -403,7 +403,7 @@ pub struct ServiceUse {
     pub test_item: String,
     /// Full fee that the share rule applies to.
     pub fee: Money,
-    /// Where `fee` comes from; it becomes the service record at redemption.
+    /// Source of `fee`, which becomes the service record at redemption.
     pub fee_source: FeeSource,
     /// Local date of the service: the slot's start, the sample request's
     /// date, or the service record's date once completed.

@@ -1,7 +1,7 @@
 //! The voucher pool of one scheme and its ledger (创新券资金池台账).
 //!
 //! The office funds the pool from the voucher category of one fund year
-//! and may return what is free to that category; the fund ledger records
+//! and may return free money to that category. The fund ledger records
 //! both, and each redemption paid here is a payment of that category. Approving an application reserves its grant. The reservation stays
 //! while the money sits in unissued grants, unused voucher balances or used
 //! amounts that wait for redemption. Paying a redemption moves the amount

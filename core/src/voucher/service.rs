@@ -21,8 +21,8 @@ use crate::registry::Registry;
 /// Limit in characters of an invoice number.
 const MAX_INVOICE_CHARS: usize = 32;
 
-/// What a service's amounts going back to the vouchers changes: the
-/// vouchers, the pool totals and pool entries, and the scheme.
+/// The changes of amounts going back to vouchers: the changed vouchers,
+/// the pool totals and pool entries, and the scheme.
 type GiveBack = (Vec<Voucher>, PoolTotals, Vec<(Money, PoolEntryKind)>, SchemeId);
 
 impl VoucherBook {
@@ -135,6 +135,10 @@ impl VoucherBook {
         scheme.cloned().ok_or_else(|| Error::Missing { field: "payments".to_owned() })
     }
 
+    // NOTE: cancelling, rejecting or expiring the booking in the booking
+    // engine does not cancel its voucher use. The amounts stay committed,
+    // and redemption is rejected, until the holder or the office cancels
+    // the use here.
     pub(super) fn cancel_use(&mut self, step: &Step<'_>, booking: BookingId, reason: &str) -> Result<()> {
         let service_use = self.service_use(booking)?;
         require_self_or_office(step.actor, &service_use.holder, "cancel_voucher_use")?;

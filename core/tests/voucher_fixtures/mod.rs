@@ -51,7 +51,7 @@ pub fn app_id(id: &str) -> ApplicationId {
     ApplicationId::new(id).unwrap()
 }
 
-/// The instant fee standards take effect: 2018-01-01 00:00 UTC.
+/// Returns the instant the fee standards take effect: 2018-01-01 00:00 UTC.
 pub fn policy_start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2018, 1, 1, 0, 0, 0).unwrap()
 }
@@ -211,8 +211,8 @@ pub fn granted(network: &mut Network, id: &str, applicant: &str, amount: &str, a
     network.issue_vouchers(&office(), at, app_id(id)).unwrap();
 }
 
-/// The 2018 fund split: office costs 10万, subsidies 50万, rewards 20万 and
-/// the voucher category 20万元.
+/// Returns the 2018 fund split: office costs 10万, subsidies 50万, rewards
+/// 20万 and the voucher category 20万元.
 pub fn fund_split() -> Vec<CategoryAmount> {
     [
         (FundCategory::OfficeCosts, "10万"),
@@ -225,8 +225,8 @@ pub fn fund_split() -> Vec<CategoryAmount> {
     .collect()
 }
 
-/// The fee standard of every instrument: 1元 a sample for voucher holders
-/// and outside users, whatever the test item.
+/// Returns the fee standard of every instrument: 1元 a sample for voucher
+/// holders and outside users, whatever the test item.
 pub fn base_policy() -> BookingPolicy {
     let fees = [UserType::VoucherHolder, UserType::External]
         .into_iter()
@@ -257,8 +257,8 @@ pub fn ensure_rate(network: &mut Network, instrument: &str, fee: &str, at: DateT
 }
 
 /// Has the contact of `holder` request one sample of a test item costing
-/// `fee` on `instrument`, and the office confirm it; returns the booking
-/// and the events.
+/// `fee` on `instrument`, and has the office confirm it. Returns the
+/// booking and the events.
 pub fn book_with_events(network: &mut Network, holder: &str, instrument: &str, fee: &str, at: DateTime<Utc>) -> (BookingId, Vec<Event>) {
     let mut events: Vec<Event> = ensure_rate(network, instrument, fee, at).into_iter().collect();
     let request = SampleRequest {
