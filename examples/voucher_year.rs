@@ -1,10 +1,12 @@
-//! A year of innovation vouchers (创新券) on a generated network: the office
-//! carves a 20万元 pool out of the 100万元 special fund, 40 enterprises and
-//! 5 startup teams apply for more than the pool holds, the office grants
-//! them first come, first served, holders use their vouchers on member
-//! units' services, two related-party attempts are rejected, providers
-//! redeem with invoices, and what is unused returns to the pool at the end
-//! of the year.
+//! A year of innovation vouchers (创新券) on a generated network. The office
+//! opens the 100万元 special fund for 2018 and moves its 20万元 voucher
+//! category into the pool. 40 enterprises and 5 startup teams apply for
+//! more than the pool contains, and the office grants them first come,
+//! first served. Holders book sample tests through the booking engine and
+//! pay with vouchers, and two related-party attempts are rejected.
+//! Providers complete the bookings and redeem with invoices, and the fund
+//! ledger pays the redemptions out of its voucher category. What is unused
+//! returns to the pool at the end of the year.
 //!
 //! ```text
 //! cargo run --example voucher_year              # 中文
@@ -22,7 +24,9 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
+use labshare::booking::{BookingId, BookingPolicy, Completion, FeeBasis, FeeRate, SampleRequest, ServiceMode, UserType};
 use labshare::credit_code::{CreditCode, check_character};
+use labshare::fund::{CategoryAmount, FundCategory};
 use labshare::enterprise::{Applicant, ApplicantProfile, Enterprise, Party, ProviderTies, StartupTeam};
 use labshare::registry::{AcquisitionSource, CategoryCode, InstrumentRecord, OperatingStatus, SharingMode, Unit, UnitKind};
 use labshare::sme::SizeClass;
@@ -31,8 +35,8 @@ use labshare::voucher::{
     RegionShare, ServiceUseRequest, TeamRules, Validity, VoucherPayment, VoucherRules, VoucherScheme, VoucherState,
 };
 use labshare::{
-    Actor, ApplicationId, EnterpriseId, Error, Event, InstrumentId, Lang, Money, Network, PartyId, Role, SchemeId,
-    ServiceRef, Text, UnitId,
+    Actor, ApplicationId, EnterpriseId, Error, Event, InstrumentId, Lang, Money, Network, PartyId, Role, SchemeId, Text,
+    UnitId,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -103,6 +107,11 @@ const SAME_CONTROLLER: usize = 11;
 /// The enterprise in which unit U03 holds a stake.
 const STAKE_HELD: usize = 17;
 
+/// Fee of one sample in every instrument's fee standard, in 元.
+const SAMPLE_FEE: i64 = 10;
+/// The test item every sample request names.
+const TEST_ITEM: &str = "委托检测";
+
 /// Returns the instant of `hour:minute` Beijing time on a local date.
 fn beijing(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
     let local = Shanghai.with_ymd_and_hms(date.year(), date.month(), date.day(), hour, minute, 0);
@@ -133,8 +142,9 @@ fn scheme_id() -> Result<SchemeId, Error> {
 #[derive(Debug, Clone)]
 enum Action {
     Use { holder: EnterpriseId, provider: usize, instrument: usize, fee: i64, percent_of_limit: i64 },
-    Request { service: ServiceRef, completed_on: NaiveDate },
-    Audit { service: ServiceRef },
+    Complete { booking: BookingId, provider: usize },
+    Request { booking: BookingId },
+    Audit { booking: BookingId },
     Expire,
 }
 
@@ -153,12 +163,11 @@ struct Year {
     instruments: Vec<Vec<InstrumentId>>,
     queue: BTreeMap<(DateTime<Utc>, u64), Action>,
     queued: u64,
-    services_made: u64,
     invoices_issued: u64,
     audits: u32,
     filing_rejections: Vec<Rejection>,
     related_rejections: Vec<Rejection>,
-    audit_notes: Vec<(ServiceRef, Text)>,
+    audit_notes: Vec<(BookingId, Text)>,
     /// Pool totals right after the vouchers expired.
     at_expiry: Option<PoolTotals>,
 }
@@ -173,7 +182,6 @@ impl Year {
             instruments: Vec::new(),
             queue: BTreeMap::new(),
             queued: 0,
-            services_made: 0,
             invoices_issued: 0,
             audits: 0,
             filing_rejections: Vec::new(),
@@ -210,6 +218,9 @@ impl Year {
                 let event = self.network.submit_instrument(&admin, opened, instrument.clone(), UnitId::new(id)?, record);
                 self.record(event)?;
                 let event = self.network.publish_instrument(&office, beijing(ymd(2018, 1, 15), 10, 0), instrument.clone());
+                self.record(event)?;
+                let effective = beijing(ymd(2018, 1, 1), 0, 0);
+                let event = self.network.set_booking_policy(&admin, opened, instrument.clone(), effective, fee_standard()?);
                 self.record(event)?;
                 ids.push(instrument);
             }
@@ -270,8 +281,18 @@ impl Year {
             south.iter().map(|region| RegionShare { region: (*region).into(), percent: Decimal::from(60) }).collect();
         let event = self.network.publish_voucher_scheme(&office, beijing(ymd(2018, 2, 20), 10, 0), scheme);
         self.record(event)?;
-        let source = "2018年协作网专项资金100万元中划出的创新券额度";
-        let event = self.network.fund_voucher_pool(&office, beijing(ymd(2018, 3, 1), 9, 0), scheme_id()?, wan(20)?, source);
+        let budget = [
+            (FundCategory::OfficeCosts, 10),
+            (FundCategory::Subsidies, 60),
+            (FundCategory::Rewards, 10),
+            (FundCategory::Vouchers, 20),
+        ]
+        .into_iter()
+        .map(|(category, amount)| Ok(CategoryAmount { category, amount: wan(amount)? }))
+        .collect::<Result<Vec<_>, Error>>()?;
+        let event = self.network.open_fund_year(&office, beijing(ymd(2018, 1, 8), 9, 0), 2018, wan(100)?, budget);
+        self.record(event)?;
+        let event = self.network.fund_voucher_pool(&office, beijing(ymd(2018, 3, 1), 9, 0), scheme_id()?, 2018, wan(20)?);
         self.record(event)?;
 
         let controller = Party { id: PartyId::new("P-WANG")?, name: "王某".into() };
@@ -426,7 +447,7 @@ impl Year {
                 let date = ymd(2018, 5, 10).checked_add_days(Days::new(day)).unwrap_or_default();
                 let provider = self.unrelated_provider(&holder)?;
                 let instrument = self.rng.random_range(0..self.instruments[provider].len());
-                let fee = self.rng.random_range(200..=2000) * 10;
+                let fee = self.rng.random_range(200..=2000) * SAMPLE_FEE;
                 let percent_of_limit = if self.rng.random_bool(0.5) { 100 } else { self.rng.random_range(30..=90) };
                 let at = beijing(date, self.rng.random_range(9..18), 0);
                 self.schedule(at, Action::Use { holder: holder.clone(), provider, instrument, fee, percent_of_limit });
@@ -436,7 +457,7 @@ impl Year {
             if self.rng.random_bool(0.4) {
                 let date = ymd(2018, 12, self.rng.random_range(15..=28));
                 let provider = self.unrelated_provider(&holder)?;
-                let fee = self.rng.random_range(200..=1000) * 10;
+                let fee = self.rng.random_range(200..=1000) * SAMPLE_FEE;
                 let at = beijing(date, 10, 0);
                 self.schedule(at, Action::Use { holder: holder.clone(), provider, instrument: 0, fee, percent_of_limit: 100 });
             }
@@ -468,8 +489,9 @@ impl Year {
                 Action::Use { holder, provider, instrument, fee, percent_of_limit } => {
                     self.use_vouchers(at, &holder, provider, instrument, fee, percent_of_limit)?;
                 }
-                Action::Request { service, completed_on } => self.request(at, service, completed_on)?,
-                Action::Audit { service } => self.audit(at, service)?,
+                Action::Complete { booking, provider } => self.complete(at, booking, provider)?,
+                Action::Request { booking } => self.request(at, booking)?,
+                Action::Audit { booking } => self.audit(at, booking)?,
                 Action::Expire => {
                     let event = self.network.expire_vouchers(&office(), at, scheme_id()?);
                     self.record(event)?;
@@ -480,6 +502,9 @@ impl Year {
         Ok(())
     }
 
+    /// Books a sample test of `fee ÷ 10` samples for the holder, which the
+    /// provider confirms, and pays the given percent of the share limit of
+    /// the quoted fee with the holder's vouchers.
     fn use_vouchers(
         &mut self,
         at: DateTime<Utc>,
@@ -491,8 +516,7 @@ impl Year {
     ) -> Result<(), BoxError> {
         let scheme = self.network.vouchers().scheme(&scheme_id()?)?.latest().cloned().ok_or("no scheme")?;
         let region = self.network.enterprises().applicant(holder)?.region.clone();
-        let fee = yuan(fee)?;
-        let limit = scheme.rules.share.limit(fee, &region)?.limit;
+        let limit = scheme.rules.share.limit(yuan(fee)?, &region)?.limit;
         let mut balances: Vec<(labshare::VoucherNumber, Money)> = self
             .network
             .vouchers()
@@ -506,6 +530,7 @@ impl Year {
             return Ok(());
         }
 
+        let booking = self.book_samples(at, holder, provider, instrument, fee)?;
         let mut payments = Vec::new();
         let mut left = target;
         for (number, remaining) in balances.drain(..) {
@@ -516,23 +541,16 @@ impl Year {
             left = left.checked_sub(amount)?;
             payments.push(VoucherPayment { voucher: number, amount });
         }
-        self.services_made += 1;
-        let service = ServiceRef::new(format!("YY2018{:05}", self.services_made))?;
-        let request = ServiceUseRequest {
-            service: service.clone(),
-            holder: holder.clone(),
-            provider: self.units[provider].clone(),
-            instrument: self.instruments[provider][instrument].clone(),
-            test_item: String::new(),
-            fee,
-            service_date: at.with_timezone(&Shanghai).date_naive(),
-            payments,
-        };
+        let request = ServiceUseRequest { booking, holder: holder.clone(), payments };
         match self.network.use_vouchers(&contact(holder), at, request) {
             Ok(event) => self.events.push(event),
             Err(error @ Error::RuleViolation { .. }) if is_related_party(&error) => {
                 let applicant = format!("{holder} → {}", self.units[provider]);
                 self.related_rejections.push(Rejection { applicant, error });
+                let admin = Actor::unit_admin(format!("admin-{}", self.units[provider]), self.units[provider].clone());
+                let reason = "申请主体改约其他服务单位";
+                let receipt = self.network.cancel_booking(&admin, at, booking, Some(reason))?;
+                self.events.push(receipt.event);
                 let other = self.unrelated_provider(holder)?;
                 let retry = Action::Use { holder: holder.clone(), provider: other, instrument: 0, fee: 12_000, percent_of_limit: 100 };
                 self.schedule(at.checked_add_days(Days::new(3)).unwrap_or(at), retry);
@@ -541,38 +559,71 @@ impl Year {
             Err(error) => return Err(error.into()),
         }
         let service_date = at.with_timezone(&Shanghai).date_naive();
-        let completed_on = service_date.checked_add_days(Days::new(1)).unwrap_or(service_date);
+        let completed = service_date.checked_add_days(Days::new(1)).unwrap_or(service_date);
+        self.schedule(beijing(completed, 17, 0), Action::Complete { booking, provider });
         let wait = self.rng.random_range(2..=8);
         let request_at = beijing(service_date.checked_add_days(Days::new(wait)).unwrap_or(service_date), 15, 0);
-        self.schedule(request_at, Action::Request { service, completed_on });
+        self.schedule(request_at, Action::Request { booking });
         Ok(())
     }
 
-    fn request(&mut self, at: DateTime<Utc>, service: ServiceRef, completed_on: NaiveDate) -> Result<(), BoxError> {
-        let service_use = self.network.vouchers().service_use(&service)?.clone();
+    /// Has the holder's contact request a sample test and the provider confirm it.
+    fn book_samples(&mut self, at: DateTime<Utc>, holder: &EnterpriseId, provider: usize, instrument: usize, fee: i64) -> Result<BookingId, BoxError> {
+        let request = SampleRequest {
+            instrument: self.instruments[provider][instrument].clone(),
+            test_item: TEST_ITEM.into(),
+            samples: u32::try_from(fee / SAMPLE_FEE)?,
+            purpose: "新产品研发检测".into(),
+            voucher: Some(format!("{holder} 创新券")),
+        };
+        let receipt = self.network.request_samples(&contact(holder), at, request)?;
+        let booking = *receipt.bookings.first().ok_or("no booking")?;
+        self.events.push(receipt.event);
+        let admin = Actor::unit_admin(format!("admin-{}", self.units[provider]), self.units[provider].clone());
+        let receipt = self.network.confirm_booking(&admin, at, booking)?;
+        self.events.push(receipt.event);
+        Ok(booking)
+    }
+
+    /// Completes a booking with its samples, charged from the fee standard.
+    fn complete(&mut self, at: DateTime<Utc>, booking: BookingId, provider: usize) -> Result<(), BoxError> {
+        let samples = match self.network.booking().booking(booking, at, None)?.kind {
+            labshare::booking::BookingKind::Samples { samples, .. } => samples,
+            labshare::booking::BookingKind::Slot { .. } => return Err("a slot booking in a sample-test year".into()),
+        };
+        let completion = Completion { actual_hours: Decimal::ZERO, samples, mode: ServiceMode::StaffRun, amount: None };
+        let admin = Actor::unit_admin(format!("admin-{}", self.units[provider]), self.units[provider].clone());
+        let receipt = self.network.complete_booking(&admin, at, booking, completion)?;
+        self.events.push(receipt.event);
+        Ok(())
+    }
+
+    fn request(&mut self, at: DateTime<Utc>, booking: BookingId) -> Result<(), BoxError> {
+        let service_use = self.network.vouchers().service_use(booking)?.clone();
+        let record = self.network.booking().service_records().iter().find(|r| r.booking == booking).ok_or("not completed")?;
         self.invoices_issued += 1;
         let invoice = Invoice {
             number: format!("{:08}", 65_180_000 + self.invoices_issued),
-            issued_on: completed_on,
-            amount: service_use.fee,
+            issued_on: record.date,
+            amount: record.amount,
         };
         let admin = Actor::unit_admin(format!("admin-{}", service_use.provider), service_use.provider.clone());
-        let request = RedemptionRequest { service: service.clone(), invoice, completed_on };
+        let request = RedemptionRequest { booking, invoice };
         let event = self.network.request_redemption(&admin, at, request);
         self.record(event)?;
         let wait = self.rng.random_range(5..=15);
-        self.schedule(at.checked_add_days(Days::new(wait)).unwrap_or(at), Action::Audit { service });
+        self.schedule(at.checked_add_days(Days::new(wait)).unwrap_or(at), Action::Audit { booking });
         Ok(())
     }
 
     /// Pays every request, except that the third audit returns a request for
     /// a wrong invoice title and the seventh rejects one as out of scope.
-    fn audit(&mut self, at: DateTime<Utc>, service: ServiceRef) -> Result<(), BoxError> {
+    fn audit(&mut self, at: DateTime<Utc>, booking: BookingId) -> Result<(), BoxError> {
         self.audits += 1;
         let decision = match self.audits {
             3 => {
                 let reason = Text::new("发票抬头与申请主体名称不符，请重开发票", "the invoice names another payer; reissue it");
-                self.audit_notes.push((service.clone(), reason.clone()));
+                self.audit_notes.push((booking, reason.clone()));
                 AuditDecision::Return { reason: reason.zh }
             }
             7 => {
@@ -580,20 +631,29 @@ impl Year {
                     "服务内容为产品出厂检验，不属于研发检测服务，不予兑付",
                     "the service was a factory release test, not research testing, so it is not redeemed",
                 );
-                self.audit_notes.push((service.clone(), reason.clone()));
+                self.audit_notes.push((booking, reason.clone()));
                 AuditDecision::Reject { reason: reason.zh }
             }
             _ => AuditDecision::Pay,
         };
         let returned = matches!(decision, AuditDecision::Return { .. });
-        let event = self.network.audit_redemption(&office(), at, service.clone(), decision);
+        let event = self.network.audit_redemption(&office(), at, booking, decision);
         self.record(event)?;
         if returned {
-            let completed_on = self.network.vouchers().service_use(&service)?.service_date;
-            self.schedule(at.checked_add_days(Days::new(3)).unwrap_or(at), Action::Request { service, completed_on });
+            self.schedule(at.checked_add_days(Days::new(3)).unwrap_or(at), Action::Request { booking });
         }
         Ok(())
     }
+}
+
+/// Returns the fee standard of every instrument: 10元 a sample for voucher
+/// holders and outside users.
+fn fee_standard() -> Result<BookingPolicy, Error> {
+    let fees = [UserType::VoucherHolder, UserType::External]
+        .into_iter()
+        .map(|user_type| Ok(FeeRate { user_type, basis: FeeBasis::Sample, test_item: None, rate: yuan(SAMPLE_FEE)? }))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(BookingPolicy { fees, ..BookingPolicy::default() })
 }
 
 fn is_related_party(error: &Error) -> bool {
@@ -653,6 +713,13 @@ fn render(year: &Year, lang: Lang, seed: u64) -> Result<String, BoxError> {
         .filter(|v| Money::sum([v.used, v.remaining, v.expired]).ok() != Some(v.face_value))
         .count();
     let pool = book.scheme(&scheme)?.pool.totals;
+    let fund_year = network.fund().fund_year(&office(), 2018)?;
+    let fund = fund_year.report()?;
+    let line = fund.categories.iter().find(|c| c.category == FundCategory::Vouchers).ok_or("no voucher category")?;
+    let holding = fund_year.pool_holding(&scheme)?;
+    let agrees = holding.held == pool.cash()? && holding.redeemed == pool.paid;
+    let agrees = if agrees { t(lang, "与资金池台账一致", "agrees with the pool ledger") } else { t(lang, "与资金池台账不符", "DIFFERS from the pool ledger") };
+    let percent = fund.execution_rate * Decimal::ONE_HUNDRED;
     let replayed = Network::replay(&year.events)?;
     let same = if &replayed == network { t(lang, "一致", "equal") } else { t(lang, "不一致", "DIFFERENT") };
     match lang {
@@ -667,6 +734,15 @@ fn render(year: &Year, lang: Lang, seed: u64) -> Result<String, BoxError> {
                 pool.free()?,
                 pool.withdrawn
             )?;
+            writeln!(
+                out,
+                "专项资金创新券科目：可用 {}，拨入资金池 {}，兑付支出 {}，资金池留存 {}，{agrees}",
+                line.available,
+                holding.funded,
+                line.spent,
+                holding.held
+            )?;
+            writeln!(out, "专项资金执行率：已支出 {} ÷ 可用 {} = {:.2}%", fund.spent, fund.available, percent)?;
             writeln!(out, "事件日志：{} 条事件；重放后状态{same}", year.events.len())?;
         }
         Lang::En => {
@@ -680,6 +756,15 @@ fn render(year: &Year, lang: Lang, seed: u64) -> Result<String, BoxError> {
                 pool.free()?,
                 pool.withdrawn
             )?;
+            writeln!(
+                out,
+                "fund voucher category: available {}, moved into the pool {}, redemptions paid {}, held in the pool {}; {agrees}",
+                line.available,
+                holding.funded,
+                line.spent,
+                holding.held
+            )?;
+            writeln!(out, "fund execution rate: spent {} ÷ available {} = {:.2}%", fund.spent, fund.available, percent)?;
             writeln!(out, "journal: {} events; replayed state is {same}", year.events.len())?;
         }
     }
@@ -691,10 +776,11 @@ fn write_scheme(out: &mut String, year: &Year, lang: Lang) -> Result<(), BoxErro
     let scheme = state.latest().ok_or("no scheme")?;
     let rules = &scheme.rules;
     let teams = rules.startup_teams.as_ref().ok_or("no team rules")?;
+    let fund = year.network.fund().report(&office(), 2018)?;
     writeln!(out, "{}", t(lang, "一、资金与细则", "1. Fund and rules"))?;
     match lang {
         Lang::Zh => {
-            writeln!(out, "专项资金 100万元，划出创新券资金池 {}", state.pool.totals.funded.format_wan())?;
+            writeln!(out, "专项资金 {}，划出创新券资金池 {}", fund.appropriation.format_wan(), state.pool.totals.funded.format_wan())?;
             writeln!(
                 out,
                 "企业：单次不超过 {}，每年不超过 {}；同一实际控制人名下合计每年不超过 {}",
@@ -719,7 +805,12 @@ fn write_scheme(out: &mut String, year: &Year, lang: Lang) -> Result<(), BoxErro
             )?;
         }
         Lang::En => {
-            writeln!(out, "special fund 100万元, of which the voucher pool is {}", state.pool.totals.funded.format_wan())?;
+            writeln!(
+                out,
+                "special fund {}, of which the voucher pool is {}",
+                fund.appropriation.format_wan(),
+                state.pool.totals.funded.format_wan()
+            )?;
             writeln!(
                 out,
                 "enterprises: at most {} per application and {} a year; at most {} a year per actual controller",
@@ -863,9 +954,9 @@ fn write_related(out: &mut String, year: &Year, lang: Lang) -> Result<(), BoxErr
 fn write_audits(out: &mut String, year: &Year, lang: Lang) -> Result<(), BoxError> {
     let book = year.network.vouchers();
     writeln!(out, "{}", t(lang, "四、兑付审核", "4. Redemption audits"))?;
-    for (service, reason) in &year.audit_notes {
-        let service_use = book.service_use(service)?;
-        writeln!(out, "  {} {} {}{}{}", service, service_use.provider, service_use.total, colon(lang), reason.get(lang))?;
+    for (booking, reason) in &year.audit_notes {
+        let service_use = book.service_use(*booking)?;
+        writeln!(out, "  {} {} {}{}{}", booking, service_use.provider, service_use.total, colon(lang), reason.get(lang))?;
     }
     let paid: Vec<_> = book.service_uses().filter(|u| u.state == labshare::voucher::UseState::Paid).collect();
     let total = Money::sum(paid.iter().map(|u| u.total))?;

@@ -5,7 +5,8 @@
 //! Applicants, provider ties, schemes and the requests of the lifecycle are
 //! large nested core types, so they cross as their serde JSON text. So do the
 //! records that queries return: applications, vouchers, service uses, scheme
-//! states, classifications and the report. Amounts inside that JSON
+//! states, classifications, pool holdings in the fund and the report.
+//! Bookings are named by their number, as in the booking methods. Amounts inside that JSON
 //! are strings in 元 with two places, such as `"1234.50"`, so they stay exact.
 //! Text that does not parse fails with `InvalidInput` (code `invalid_value`)
 //! naming the argument. Pool totals and credit codes, which callers read field
@@ -13,9 +14,8 @@
 
 use labshare::credit_code::check_character;
 use labshare::sme::{SizeFigures, SizeStandard};
-use labshare::{
-    ApplicationId, EnterpriseId, Lang, Money, SchemeId, ServiceRef, Text, UnitId, VoucherNumber,
-};
+use labshare::booking::BookingId;
+use labshare::{ApplicationId, EnterpriseId, Lang, Money, SchemeId, Text, UnitId, VoucherNumber};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -204,22 +204,24 @@ impl Network {
         self.change(|network| network.publish_voucher_scheme(&actor, now, scheme))
     }
 
-    /// Adds `amount` (元) from `source` to a scheme's pool.
+    /// Moves `amount` (元) from the voucher category of fund year
+    /// `fundYear` into a scheme's pool; the fund ledger earmarks it. Office only.
     pub fn fund_voucher_pool(
         &self,
         actor: Actor,
         now: Timestamp,
         scheme: String,
+        fund_year: i32,
         amount: PlainDecimal,
-        source: String,
     ) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
         let scheme = SchemeId::new(scheme)?;
         let amount = money("amount", &amount)?;
-        self.change(|network| network.fund_voucher_pool(&actor, now, scheme, amount, &source))
+        self.change(|network| network.fund_voucher_pool(&actor, now, scheme, fund_year, amount))
     }
 
-    /// Takes `amount` (元) of free money out of a scheme's pool. Office only.
+    /// Returns `amount` (元) of a scheme pool's free money to the fund's
+    /// voucher category. Office only.
     pub fn withdraw_from_voucher_pool(
         &self,
         actor: Actor,
@@ -318,7 +320,9 @@ impl Network {
         self.change(|network| network.issue_vouchers(&actor, now, application))
     }
 
-    /// Pays for a service with vouchers (`ServiceUseRequest` JSON).
+    /// Pays toward one of the holder's bookings or sample requests with
+    /// vouchers (`ServiceUseRequest` JSON: booking number, holder, payments);
+    /// the fee comes from the booking.
     pub fn use_vouchers(
         &self,
         actor: Actor,
@@ -330,21 +334,23 @@ impl Network {
         self.change(|network| network.use_vouchers(&actor, now, request))
     }
 
-    /// Cancels a service before redemption. The amounts go back to the
-    /// vouchers, or to the pool for vouchers that expired meanwhile.
+    /// Cancels the voucher use on booking `booking` before redemption. The
+    /// amounts go back to the vouchers, or to the pool for vouchers that
+    /// expired meanwhile.
     pub fn cancel_voucher_use(
         &self,
         actor: Actor,
         now: Timestamp,
-        service: String,
+        booking: i64,
         reason: String,
     ) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
-        let service = ServiceRef::new(service)?;
-        self.change(|network| network.cancel_voucher_use(&actor, now, service, &reason))
+        let booking = booking_id(booking)?;
+        self.change(|network| network.cancel_voucher_use(&actor, now, booking, &reason))
     }
 
-    /// Requests redemption of a service's vouchers (`RedemptionRequest` JSON).
+    /// Requests redemption of a completed booking's vouchers
+    /// (`RedemptionRequest` JSON: booking number and invoice).
     pub fn request_redemption(
         &self,
         actor: Actor,
@@ -362,13 +368,13 @@ impl Network {
         &self,
         actor: Actor,
         now: Timestamp,
-        service: String,
+        booking: i64,
         decision: String,
     ) -> Result<String, LabshareError> {
         let actor = labshare::Actor::try_from(actor)?;
-        let service = ServiceRef::new(service)?;
+        let booking = booking_id(booking)?;
         let decision = from_json("decision", &decision)?;
-        self.change(|network| network.audit_redemption(&actor, now, service, decision))
+        self.change(|network| network.audit_redemption(&actor, now, booking, decision))
     }
 
     /// Expires the vouchers of a scheme whose validity ended by `now` and
@@ -462,11 +468,22 @@ impl Network {
         })
     }
 
-    /// Returns a service paid with vouchers as `ServiceUse` JSON; fails with
-    /// `NotFound` if none.
-    pub fn voucher_service_use(&self, service: String) -> Result<String, LabshareError> {
-        let service = ServiceRef::new(service)?;
-        self.read(|network| Ok(to_json("service use", network.vouchers().service_use(&service)?)?))
+    /// Returns the voucher use on booking `booking` as `ServiceUse` JSON;
+    /// fails with `NotFound` if vouchers were not used on it.
+    pub fn voucher_service_use(&self, booking: i64) -> Result<String, LabshareError> {
+        let booking = booking_id(booking)?;
+        self.read(|network| Ok(to_json("service use", network.vouchers().service_use(booking)?)?))
+    }
+
+    /// Returns the money of fund year `fundYear` in a scheme's pool as
+    /// `PoolHolding` JSON (funded, returned, redeemed, held). Office only.
+    pub fn voucher_pool_holding(&self, actor: Actor, fund_year: i32, scheme: String) -> Result<String, LabshareError> {
+        let actor = labshare::Actor::try_from(actor)?;
+        let scheme = SchemeId::new(scheme)?;
+        self.read(|network| {
+            let holding = network.fund().fund_year(&actor, fund_year)?.pool_holding(&scheme)?;
+            Ok(to_json("pool holding", &holding)?)
+        })
     }
 
     /// Returns every service paid with vouchers as `ServiceUse` JSON.
@@ -493,4 +510,10 @@ impl Network {
         let report = self.read(|network| network.voucher_report(&scheme))?;
         Ok(report.render(lang))
     }
+}
+
+/// Converts a booking number from Kotlin's `Long`; a negative number fails
+/// with `InvalidInput`.
+fn booking_id(value: i64) -> Result<BookingId, LabshareError> {
+    Ok(BookingId(integer("booking", value)?))
 }

@@ -5,7 +5,8 @@
 //! Applicants, provider ties, schemes and the requests of the lifecycle are
 //! large nested core types, so they cross as their serde JSON text. So do the
 //! records that queries return: applications, vouchers, service uses, scheme
-//! states, classifications and the report. Amounts inside that JSON
+//! states, classifications, pool holdings in the fund and the report.
+//! Bookings are named by their number, as in the booking methods. Amounts inside that JSON
 //! are strings in 元 with two places, such as `"1234.50"`, so they stay exact.
 //! Text that does not parse raises `InvalidInputError` with code
 //! `invalid_value` naming the argument. Pool totals and credit codes, which
@@ -13,10 +14,9 @@
 
 use labshare::credit_code::{CreditCode, check_character};
 use labshare::sme::{SizeFigures, SizeStandard};
+use labshare::booking::BookingId;
 use labshare::voucher::PoolTotals;
-use labshare::{
-    ApplicationId, EnterpriseId, Lang, SchemeId, ServiceRef, Text, UnitId, VoucherNumber,
-};
+use labshare::{ApplicationId, EnterpriseId, Lang, SchemeId, Text, UnitId, VoucherNumber};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde::Serialize;
@@ -196,27 +196,30 @@ impl Network {
         Ok(self.change(py, |network| network.publish_voucher_scheme(&actor, now, scheme))?)
     }
 
-    /// Add ``amount`` (``Decimal``, 元) from ``source`` to a scheme's pool.
+    /// Move ``amount`` (``Decimal``, 元) from the voucher category of fund
+    /// year ``fund_year`` into a scheme's pool; the fund ledger earmarks it.
+    /// Office only.
     fn fund_voucher_pool(
         &self,
         py: Python<'_>,
         actor: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
         scheme: &str,
+        fund_year: &Bound<'_, PyAny>,
         amount: &Bound<'_, PyAny>,
-        source: &str,
     ) -> PyResult<String> {
         let actor = self::actor("actor", actor)?;
         let now = instant("now", now)?;
         let scheme = SchemeId::new(scheme).map_err(CoreError::from)?;
+        let fund_year: i32 = integer("fund_year", fund_year)?;
         let amount = money("amount", amount)?;
         Ok(self.change(py, |network| {
-            network.fund_voucher_pool(&actor, now, scheme, amount, source)
+            network.fund_voucher_pool(&actor, now, scheme, fund_year, amount)
         })?)
     }
 
-    /// Take ``amount`` (``Decimal``, 元) of free money out of a scheme's pool.
-    /// Office only.
+    /// Return ``amount`` (``Decimal``, 元) of a scheme pool's free money to
+    /// the fund's voucher category. Office only.
     fn withdraw_from_voucher_pool(
         &self,
         py: Python<'_>,
@@ -333,7 +336,9 @@ impl Network {
         Ok(self.change(py, |network| network.issue_vouchers(&actor, now, application))?)
     }
 
-    /// Pay for a service with vouchers (``ServiceUseRequest`` JSON).
+    /// Pay toward one of the holder's bookings or sample requests with
+    /// vouchers (``ServiceUseRequest`` JSON: booking number, holder,
+    /// payments); the fee comes from the booking.
     fn use_vouchers(
         &self,
         py: Python<'_>,
@@ -347,25 +352,26 @@ impl Network {
         Ok(self.change(py, |network| network.use_vouchers(&actor, now, request))?)
     }
 
-    /// Cancel a service before redemption. The amounts go back to the
-    /// vouchers, or to the pool for vouchers that expired meanwhile.
+    /// Cancel the voucher use on booking ``booking`` before redemption. The
+    /// amounts go back to the vouchers, or to the pool for vouchers that
+    /// expired meanwhile.
     fn cancel_voucher_use(
         &self,
         py: Python<'_>,
         actor: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
-        service: &str,
+        booking: u64,
         reason: &str,
     ) -> PyResult<String> {
         let actor = self::actor("actor", actor)?;
         let now = instant("now", now)?;
-        let service = ServiceRef::new(service).map_err(CoreError::from)?;
         Ok(self.change(py, |network| {
-            network.cancel_voucher_use(&actor, now, service, reason)
+            network.cancel_voucher_use(&actor, now, BookingId(booking), reason)
         })?)
     }
 
-    /// Request redemption of a service's vouchers (``RedemptionRequest`` JSON).
+    /// Request redemption of a completed booking's vouchers
+    /// (``RedemptionRequest`` JSON: booking number and invoice).
     fn request_redemption(
         &self,
         py: Python<'_>,
@@ -386,15 +392,14 @@ impl Network {
         py: Python<'_>,
         actor: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
-        service: &str,
+        booking: u64,
         decision: &str,
     ) -> PyResult<String> {
         let actor = self::actor("actor", actor)?;
         let now = instant("now", now)?;
-        let service = ServiceRef::new(service).map_err(CoreError::from)?;
         let decision = from_json("decision", decision)?;
         Ok(self.change(py, |network| {
-            network.audit_redemption(&actor, now, service, decision)
+            network.audit_redemption(&actor, now, BookingId(booking), decision)
         })?)
     }
 
@@ -495,12 +500,29 @@ impl Network {
             .collect::<Result<_, _>>()?)
     }
 
-    /// Return a service paid with vouchers as ``ServiceUse`` JSON; raises
-    /// ``NotFoundError`` if none.
-    fn voucher_service_use(&self, py: Python<'_>, service: &str) -> PyResult<String> {
-        let service = ServiceRef::new(service).map_err(CoreError::from)?;
-        let found = self.read(py, |network| network.vouchers().service_use(&service).cloned());
+    /// Return the voucher use on booking ``booking`` as ``ServiceUse`` JSON;
+    /// raises ``NotFoundError`` if vouchers were not used on it.
+    fn voucher_service_use(&self, py: Python<'_>, booking: u64) -> PyResult<String> {
+        let found = self.read(py, |network| network.vouchers().service_use(BookingId(booking)).cloned());
         Ok(to_json("service use", &found.map_err(CoreError::from)?)?)
+    }
+
+    /// Return the money of fund year ``fund_year`` in a scheme's pool as
+    /// ``PoolHolding`` JSON (funded, returned, redeemed, held). Office only.
+    fn voucher_pool_holding(
+        &self,
+        py: Python<'_>,
+        actor: &Bound<'_, PyAny>,
+        fund_year: &Bound<'_, PyAny>,
+        scheme: &str,
+    ) -> PyResult<String> {
+        let actor = self::actor("actor", actor)?;
+        let fund_year: i32 = integer("fund_year", fund_year)?;
+        let scheme = SchemeId::new(scheme).map_err(CoreError::from)?;
+        let found = self.read(py, |network| {
+            network.fund().fund_year(&actor, fund_year).and_then(|year| year.pool_holding(&scheme))
+        });
+        Ok(to_json("pool holding", &found.map_err(CoreError::from)?)?)
     }
 
     /// Return every service paid with vouchers as ``ServiceUse`` JSON.

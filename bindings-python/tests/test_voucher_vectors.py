@@ -127,8 +127,21 @@ def run_step(network, step):
         return network.record_provider_ties(who, now, as_json(step["ties"]))
     if op == "publish_voucher_scheme":
         return network.publish_voucher_scheme(who, now, as_json(step["scheme"]))
+    if op == "set_booking_policy":
+        effective_from = instant(step["effective_from"])
+        return network.set_booking_policy(who, now, step["instrument"], effective_from, as_json(step["policy"]))
+    if op == "request_samples":
+        return network.request_samples(who, now, as_json(step["request"])).event
+    if op == "confirm_booking":
+        return network.confirm_booking(who, now, step["booking"]).event
+    if op == "complete_booking":
+        return network.complete_booking(who, now, step["booking"], as_json(step["completion"])).event
+    if op == "cancel_booking":
+        return network.cancel_booking(who, now, step["booking"], step.get("reason")).event
+    if op == "open_fund_year":
+        return network.open_fund_year(who, now, step["year"], Decimal(step["appropriation"]), step["budget"])
     if op == "fund_voucher_pool":
-        return network.fund_voucher_pool(who, now, step["scheme"], Decimal(step["amount"]), step["source"])
+        return network.fund_voucher_pool(who, now, step["scheme"], step["fund_year"], Decimal(step["amount"]))
     if op == "withdraw_from_voucher_pool":
         return network.withdraw_from_voucher_pool(who, now, step["scheme"], Decimal(step["amount"]), step["reason"])
     if op == "apply_for_vouchers":
@@ -146,11 +159,11 @@ def run_step(network, step):
     if op == "use_vouchers":
         return network.use_vouchers(who, now, as_json(step["request"]))
     if op == "cancel_voucher_use":
-        return network.cancel_voucher_use(who, now, step["service"], step["reason"])
+        return network.cancel_voucher_use(who, now, step["booking"], step["reason"])
     if op == "request_redemption":
         return network.request_redemption(who, now, as_json(step["request"]))
     if op == "audit_redemption":
-        return network.audit_redemption(who, now, step["service"], as_json(step["decision"]))
+        return network.audit_redemption(who, now, step["booking"], as_json(step["decision"]))
     if op == "expire_vouchers":
         return network.expire_vouchers(who, now, step["scheme"])
     raise AssertionError(f"op {op!r} is unknown to this runner")
@@ -175,7 +188,8 @@ def check_vouchers(network, expected_vouchers):
 
 
 def check_services(network, expected_services):
-    for service_id, expected in expected_services.items():
+    for booking, expected in expected_services.items():
+        service_id = int(booking)
         service = json.loads(network.voucher_service_use(service_id))
         assert service["state"]["state"] == expected["state"], service_id
         assert service["total"] == expected["total"], service_id
@@ -187,6 +201,19 @@ def check_pool(network, expected):
     for field in ("funded", "withdrawn", "reserved", "paid", "free"):
         # str() compares text, so Decimal("1234.5") would fail "1234.50".
         assert str(getattr(totals, field)) == expected[field], f"pool {field}"
+
+
+def check_fund(network, expected):
+    office = Actor("office-1", "office")
+    report = network.fund_report(office, 2018)
+    line = next(c for c in report["categories"] if c["category"] == "vouchers")
+    assert line["spent"] == expected["spent"], "fund spent"
+    assert line["balance"] == expected["balance"], "fund balance"
+    holding = json.loads(network.voucher_pool_holding(office, 2018, SCHEME))
+    assert holding["held"] == expected["held"], "fund held"
+    totals = network.voucher_pool_totals(SCHEME)
+    cash = totals.funded - totals.withdrawn - totals.paid
+    assert Decimal(holding["held"]) == cash, "fund ledger and pool disagree"
 
 
 def check_report(network, expected):
@@ -223,12 +250,14 @@ def test_voucher_vector(case):
         assert event["seq"] == len(before_events) + 1, f"step {index}"
 
     expect = case.get("expect") or {}
-    assert set(expect) <= {"applications", "vouchers", "services", "pool", "report"}
+    assert set(expect) <= {"applications", "vouchers", "services", "pool", "fund", "report"}
     check_applications(network, expect.get("applications", {}))
     check_vouchers(network, expect.get("vouchers", {}))
     check_services(network, expect.get("services", {}))
     if "pool" in expect:
         check_pool(network, expect["pool"])
+    if "fund" in expect:
+        check_fund(network, expect["fund"])
     if "report" in expect:
         check_report(network, expect["report"])
     assert Network.replay(network.events()) == network
@@ -279,5 +308,5 @@ def test_pool_amount_keeps_core_amount_check():
     network = lifecycle_network()
     office = Actor("office-1", "office")
     with pytest.raises(labshare.InvalidInputError) as raised:
-        network.fund_voucher_pool(office, instant("2018-03-01T02:00:00Z"), SCHEME, Decimal("0.001"), "budget")
+        network.fund_voucher_pool(office, instant("2018-03-01T02:00:00Z"), SCHEME, 2018, Decimal("0.001"))
     assert raised.value.code == "invalid_amount"

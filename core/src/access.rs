@@ -75,6 +75,14 @@ impl Actor {
         matches!(&self.role, Role::UnitAdmin { unit: own } if own == unit)
     }
 
+    /// Returns the enterprise or startup team the actor is the contact of, if any.
+    pub fn enterprise(&self) -> Option<&EnterpriseId> {
+        match &self.role {
+            Role::Enterprise { enterprise } => Some(enterprise),
+            _ => None,
+        }
+    }
+
     /// Returns the unit the actor belongs to, if any.
     pub fn unit(&self) -> Option<&UnitId> {
         match &self.role {

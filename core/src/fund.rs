@@ -12,6 +12,19 @@
 //! The execution rate (资金执行率) that the yearly self-evaluation reports is
 //! the money spent divided by the money available: the appropriation plus
 //! what was carried in.
+//!
+//! The voucher category funds the pools of voucher schemes. Funding a pool
+//! earmarks part of the category's balance for that scheme. Paying a
+//! voucher redemption is a payment of the category, so the execution rate
+//! counts it. Money the office takes back out of a pool returns to the
+//! category. Other payments, transfers and carry-over cannot use earmarked
+//! money, and redemptions of an earmark post to its year even after the
+//! year is closed.
+
+mod voucher_line;
+
+pub(crate) use voucher_line::PoolPosting;
+pub use voucher_line::PoolHolding;
 
 use std::collections::BTreeMap;
 
@@ -22,7 +35,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Actor};
 use crate::error::{Entity, Error, Result};
-use crate::ids::UnitId;
+use crate::booking::BookingId;
+use crate::ids::{SchemeId, UnitId};
 use crate::journal::{Change, Event};
 use crate::lang::Text;
 use crate::money::{Money, round_half_up};
@@ -83,6 +97,15 @@ pub enum PaymentSource {
         /// The unit.
         unit: UnitId,
     },
+    /// A voucher redemption (创新券兑付) paid out of a scheme's pool.
+    VoucherRedemption {
+        /// The voucher scheme.
+        scheme: SchemeId,
+        /// The completed booking or sample request the vouchers paid toward.
+        booking: BookingId,
+        /// The provider's invoice number.
+        invoice: String,
+    },
 }
 
 /// Kind of a ledger entry.
@@ -122,6 +145,18 @@ pub enum EntryKind {
     CarryOut {
         /// The year it goes to.
         to_year: i32,
+    },
+    /// Voucher-category money earmarked for a scheme's pool (拨入创新券资金池).
+    PoolFunding {
+        /// The voucher scheme.
+        scheme: SchemeId,
+    },
+    /// Unused pool money the office returned to the voucher category.
+    PoolReturn {
+        /// The voucher scheme.
+        scheme: SchemeId,
+        /// Why.
+        reason: String,
     },
 }
 
@@ -508,6 +543,15 @@ impl FundBook {
                 action: "reverse_payment".to_owned(),
             });
         }
+        if matches!(&original.kind, EntryKind::Payment { source: Some(PaymentSource::VoucherRedemption { .. }), .. }) {
+            return Err(Error::rule(
+                "fund.voucher_redemption_reversal",
+                Text::new(
+                    format!("第 {number} 笔是创新券兑付，不能在资金台账中冲销；兑付记录与资金池必须一致"),
+                    format!("entry {number} is a voucher redemption, which the fund ledger cannot reverse; it must agree with the voucher pool"),
+                ),
+            ));
+        }
         let (category, amount) = (original.category, original.amount);
         let kind = EntryKind::Reversal { entry: number, reason: reason.to_owned() };
         let next = fund_year.next_number()?;
@@ -559,7 +603,7 @@ impl FundBook {
         let fund_year = self.open_year_mut(year, "close_year")?;
         let mut carried = Vec::new();
         for category in FundCategory::ALL {
-            let balance = fund_year.balance(category)?;
+            let balance = fund_year.unearmarked(category)?;
             if !balance.is_zero() {
                 carried.push((category, balance));
             }
@@ -607,7 +651,7 @@ fn check_positive(amount: Money) -> Result<()> {
 }
 
 fn check_balance(fund_year: &FundYear, category: FundCategory, amount: Money) -> Result<()> {
-    let balance = fund_year.balance(category)?;
+    let balance = fund_year.unearmarked(category)?;
     if amount > balance {
         let label = category.label();
         return Err(Error::rule(

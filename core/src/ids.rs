@@ -139,9 +139,3 @@ id_type!(
     VoucherNumber,
     "voucher_number"
 );
-id_type!(
-    /// Reference of the service a voucher pays for: the id of a booking or a
-    /// sample request (预约或送样编号).
-    ServiceRef,
-    "service_ref"
-);

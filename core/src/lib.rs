@@ -101,7 +101,7 @@ pub mod voucher;
 
 pub use access::{Actor, Role};
 pub use error::{Category, Entity, Error, Result};
-pub use ids::{ApplicationId, EnterpriseId, InstrumentId, PartyId, SchemeId, ServiceRef, UnitId, VoucherNumber};
+pub use ids::{ApplicationId, EnterpriseId, InstrumentId, PartyId, SchemeId, UnitId, VoucherNumber};
 pub use journal::{Change, Event};
 pub use lang::{Lang, Text};
 pub use money::Money;

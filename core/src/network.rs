@@ -132,11 +132,19 @@ impl Network {
             Change::Subsidy(change) => self.subsidy.apply(Step { seq, at, actor }, &self.registry, &self.fund, change),
             Change::Fund(change) => self.fund.apply(seq, at, actor, &self.subsidy, change),
             Change::Enterprise(change) => self.enterprises.apply(&self.registry, actor, change),
-            Change::Voucher(change) => self.vouchers.apply(
-                &voucher::Step { seq, at, actor },
-                &voucher::Context { registry: &self.registry, enterprises: &self.enterprises },
-                change,
-            ),
+            Change::Voucher(change) => {
+                let context = voucher::Context {
+                    registry: &self.registry,
+                    enterprises: &self.enterprises,
+                    bookings: &self.booking,
+                    fund: &self.fund,
+                };
+                let posting = self.vouchers.apply(&voucher::Step { seq, at, actor }, &context, change)?;
+                if let Some(posting) = posting {
+                    self.fund.commit_pool_posting(seq, at, actor, posting);
+                }
+                Ok(())
+            }
             Change::Booking(change) => self.booking.apply(&self.registry, at, actor, change),
             Change::Services(change) => self.services.apply(seq, &self.registry, actor, change),
         }

@@ -12,7 +12,9 @@ use labshare::sme::{SizeFigures, SizeStandard};
 use labshare::voucher::{
     ApplicationRequest, AuditDecision, RedemptionRequest, ServiceUseRequest, VoucherScheme,
 };
-use labshare::{Actor, ApplicationId, Error, InstrumentId, Lang, Money, Network, SchemeId, ServiceRef, UnitId, VoucherNumber};
+use labshare::booking::{BookingId, BookingPolicy, Completion, SampleRequest};
+use labshare::fund::{CategoryAmount, FundCategory};
+use labshare::{Actor, ApplicationId, Error, InstrumentId, Lang, Money, Network, SchemeId, UnitId, VoucherNumber};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -98,7 +100,8 @@ fn run_step(network: &mut Network, step: &Value) -> Result<(), Error> {
     let at: DateTime<Utc> = text(step, "at").parse().unwrap();
     let scheme = || SchemeId::new(text(step, "scheme"));
     let application = || ApplicationId::new(text(step, "application"));
-    let service = || ServiceRef::new(text(step, "service"));
+    let booking = || BookingId(step["booking"].as_u64().unwrap());
+    let instrument = || InstrumentId::new(text(step, "instrument"));
     let amount = || Money::parse_field("amount", text(step, "amount"));
     match text(step, "op") {
         "register_unit" => network.register_unit(&actor, at, parse::<Unit>(step, "unit")),
@@ -108,11 +111,27 @@ fn run_step(network: &mut Network, step: &Value) -> Result<(), Error> {
             network.submit_instrument(&actor, at, InstrumentId::new(text(step, "instrument"))?, unit, record)
         }
         "publish_instrument" => network.publish_instrument(&actor, at, InstrumentId::new(text(step, "instrument"))?),
+        "set_booking_policy" => {
+            let from: DateTime<Utc> = text(step, "effective_from").parse().unwrap();
+            network.set_booking_policy(&actor, at, instrument()?, from, parse::<BookingPolicy>(step, "policy"))
+        }
+        "request_samples" => network.request_samples(&actor, at, parse::<SampleRequest>(step, "request")).map(|r| r.event),
+        "confirm_booking" => network.confirm_booking(&actor, at, booking()).map(|r| r.event),
+        "complete_booking" => network.complete_booking(&actor, at, booking(), parse::<Completion>(step, "completion")).map(|r| r.event),
+        "cancel_booking" => network.cancel_booking(&actor, at, booking(), step["reason"].as_str()).map(|r| r.event),
+        "open_fund_year" => {
+            let year = i32::try_from(step["year"].as_i64().unwrap()).unwrap();
+            let appropriation = Money::parse(text(step, "appropriation"))?;
+            network.open_fund_year(&actor, at, year, appropriation, parse::<Vec<CategoryAmount>>(step, "budget"))
+        }
 
         "register_applicant" => network.register_applicant(&actor, at, parse::<Applicant>(step, "applicant")),
         "record_provider_ties" => network.record_provider_ties(&actor, at, parse::<ProviderTies>(step, "ties")),
         "publish_voucher_scheme" => network.publish_voucher_scheme(&actor, at, parse::<VoucherScheme>(step, "scheme")),
-        "fund_voucher_pool" => network.fund_voucher_pool(&actor, at, scheme()?, amount()?, text(step, "source")),
+        "fund_voucher_pool" => {
+            let year = i32::try_from(step["fund_year"].as_i64().unwrap()).unwrap();
+            network.fund_voucher_pool(&actor, at, scheme()?, year, amount()?)
+        }
         "withdraw_from_voucher_pool" => {
             network.withdraw_from_voucher_pool(&actor, at, scheme()?, amount()?, text(step, "reason"))
         }
@@ -130,9 +149,9 @@ fn run_step(network: &mut Network, step: &Value) -> Result<(), Error> {
         "issue_vouchers" => network.issue_vouchers(&actor, at, application()?),
 
         "use_vouchers" => network.use_vouchers(&actor, at, parse::<ServiceUseRequest>(step, "request")),
-        "cancel_voucher_use" => network.cancel_voucher_use(&actor, at, service()?, text(step, "reason")),
+        "cancel_voucher_use" => network.cancel_voucher_use(&actor, at, booking(), text(step, "reason")),
         "request_redemption" => network.request_redemption(&actor, at, parse::<RedemptionRequest>(step, "request")),
-        "audit_redemption" => network.audit_redemption(&actor, at, service()?, parse::<AuditDecision>(step, "decision")),
+        "audit_redemption" => network.audit_redemption(&actor, at, booking(), parse::<AuditDecision>(step, "decision")),
         "expire_vouchers" => network.expire_vouchers(&actor, at, scheme()?),
         op => panic!("unknown op {op}"),
     }
@@ -169,7 +188,7 @@ fn check_expectations(network: &Network, case: &Value) {
         assert_eq!(state.as_str(), Some(text(expected, "state")), "case {name}: {number}");
     }
     for (id, expected) in expect["services"].as_object().into_iter().flatten() {
-        let service_use = book.service_use(&ServiceRef::new(id.as_str()).unwrap()).unwrap();
+        let service_use = book.service_use(BookingId(id.parse().unwrap())).unwrap();
         assert_eq!(service_use.state.name(), text(expected, "state"), "case {name}: {id}");
         assert_eq!(yuan(service_use.total), text(expected, "total"), "case {name}: {id}");
         assert_eq!(yuan(service_use.share.limit), text(expected, "share_limit"), "case {name}: {id}");
@@ -182,6 +201,17 @@ fn check_expectations(network: &Network, case: &Value) {
         assert_eq!(yuan(totals.reserved), text(expected, "reserved"), "case {name}");
         assert_eq!(yuan(totals.paid), text(expected, "paid"), "case {name}");
         assert_eq!(yuan(totals.free().unwrap()), text(expected, "free"), "case {name}");
+    }
+    if let Some(expected) = expect.get("fund") {
+        let fund_year = network.fund().fund_year(&Actor::office("office-1"), 2018).unwrap();
+        let report = fund_year.report().unwrap();
+        let line = report.categories.iter().find(|c| c.category == FundCategory::Vouchers).unwrap();
+        assert_eq!(yuan(line.spent), text(expected, "spent"), "case {name}: fund spent");
+        assert_eq!(yuan(line.balance), text(expected, "balance"), "case {name}: fund balance");
+        let held = fund_year.pool_holding(&scheme).unwrap().held;
+        assert_eq!(yuan(held), text(expected, "held"), "case {name}: fund held");
+        let pool = book.scheme(&scheme).unwrap().pool.totals;
+        assert_eq!(held, pool.cash().unwrap(), "case {name}: fund ledger and pool disagree");
     }
     if let Some(expected) = expect.get("report") {
         let totals = network.voucher_report(&scheme).unwrap().totals;

@@ -36,6 +36,24 @@ fn chinese_year_figures() {
     assert!(out.contains("不予兑付"), "{out}");
     assert!(out.contains("重放后状态一致"), "{out}");
     assert!(out.contains("每张券：面额 = 已用 + 余额 + 过期，全部相符"), "{out}");
+    assert!(out.contains("与资金池台账一致"), "{out}");
+}
+
+#[test]
+fn fund_pays_the_redemptions() {
+    let out = year(Lang::Zh, DEFAULT_SEED);
+    // The voucher category's spending is the redeemed total of the report,
+    // and the fund's execution rate is that total over the 100万元 appropriation.
+    let total = out.lines().find(|l| l.starts_with("合计")).unwrap();
+    let redeemed = total.split_whitespace().nth(8).unwrap();
+    let line = out.lines().find(|l| l.starts_with("专项资金创新券科目")).unwrap();
+    let redeemed: labshare::Money = labshare::Money::parse(redeemed).unwrap();
+    assert!(line.contains(&format!("兑付支出 {redeemed}")), "{line}");
+    assert!(line.contains("可用 200,000.00元，拨入资金池 200,000.00元"), "{line}");
+    let rate = out.lines().find(|l| l.starts_with("专项资金执行率")).unwrap();
+    let percent = redeemed.yuan() / rust_decimal::Decimal::from(10_000);
+    assert!(rate.ends_with(&format!("= {:.2}%", percent)), "{rate}");
+    assert!(out.contains("不予兑付"), "{out}");
 }
 
 #[test]

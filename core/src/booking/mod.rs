@@ -44,7 +44,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::{self, Actor};
 use crate::calendar::{Calendar, Zone};
 use crate::error::{Entity, Error, Result};
-use crate::ids::{InstrumentId, UnitId};
+use crate::ids::{EnterpriseId, InstrumentId, UnitId};
 use crate::lang::Text;
 use crate::registry::{Registry, SharingMode};
 
@@ -606,26 +606,23 @@ impl BookingBook {
         self.data.parties.get(slot as usize)
     }
 
-    /// Returns the party of `actor` with `unit` if it has booked before.
-    fn find_party_of(&self, actor: &str, unit: Option<&UnitId>) -> Option<u32> {
-        self.index
-            .actors
-            .get(actor)?
-            .iter()
-            .copied()
-            .find(|slot| self.party(*slot).is_some_and(|party| party.unit.as_ref() == unit))
+    /// Returns the party of `actor` with `unit` and `enterprise` if it has booked before.
+    fn find_party_of(&self, actor: &str, unit: Option<&UnitId>, enterprise: Option<&EnterpriseId>) -> Option<u32> {
+        self.index.actors.get(actor)?.iter().copied().find(|slot| {
+            self.party(*slot).is_some_and(|party| party.unit.as_ref() == unit && party.enterprise.as_ref() == enterprise)
+        })
     }
 
     pub(crate) fn intern_party(&mut self, actor: &Actor) -> u32 {
-        self.intern_party_of(&actor.id, actor.unit())
+        self.intern_party_of(&actor.id, actor.unit(), actor.enterprise())
     }
 
-    pub(crate) fn intern_party_of(&mut self, actor: &str, unit: Option<&UnitId>) -> u32 {
-        if let Some(slot) = self.find_party_of(actor, unit) {
+    pub(crate) fn intern_party_of(&mut self, actor: &str, unit: Option<&UnitId>, enterprise: Option<&EnterpriseId>) -> u32 {
+        if let Some(slot) = self.find_party_of(actor, unit, enterprise) {
             return slot;
         }
         let slot = self.data.parties.len() as u32;
-        self.data.parties.push(Party { actor: actor.to_owned(), unit: unit.cloned() });
+        self.data.parties.push(Party { actor: actor.to_owned(), unit: unit.cloned(), enterprise: enterprise.cloned() });
         self.index.actors.entry(actor.to_owned()).or_default().push(slot);
         if let Some(unit) = unit {
             self.index.unit_parties.entry(unit.clone()).or_default().push(slot);

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::booking::policy::UserType;
 use crate::calendar::LocalTime;
-use crate::ids::{InstrumentId, UnitId};
+use crate::ids::{EnterpriseId, InstrumentId, UnitId};
 use crate::lang::Text;
 use crate::money::Money;
 
@@ -282,6 +282,10 @@ impl Booking {
 pub(crate) struct Party {
     pub(crate) actor: String,
     pub(crate) unit: Option<UnitId>,
+    /// The enterprise or startup team the account books for, when it is an
+    /// enterprise contact; innovation vouchers check it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) enterprise: Option<EnterpriseId>,
 }
 
 /// A date of a recurring request that was not booked, with the reason (跳过的日期).
@@ -343,6 +347,9 @@ pub struct WaitlistEntry {
     pub requester: String,
     /// The account's unit.
     pub unit: Option<UnitId>,
+    /// The enterprise or startup team the account books for, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise: Option<EnterpriseId>,
     /// Fee class of the account for this instrument.
     pub user_type: UserType,
     /// Wanted start.

@@ -46,6 +46,7 @@ impl BookingBook {
             instrument: request.instrument.clone(),
             requester: actor.id.clone(),
             unit: actor.unit().cloned(),
+            enterprise: actor.enterprise().cloned(),
             user_type,
             start: request.start,
             end: request.end,
@@ -148,7 +149,7 @@ impl BookingBook {
             let terms = Terms { holds_while_pending: true, ..Terms::of(policy) };
             let due = (now + Duration::minutes(i64::from(policy.offer_minutes))).min(entry.start);
 
-            let party = self.intern_party_of(&entry.requester, entry.unit.as_ref());
+            let party = self.intern_party_of(&entry.requester, entry.unit.as_ref(), entry.enterprise.as_ref());
             let mut extra = details(&entry.purpose, entry.voucher.as_deref()).unwrap_or_default();
             extra.waitlist = Some(id);
             let new = NewBooking {

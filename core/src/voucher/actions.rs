@@ -10,7 +10,8 @@ use super::{
 use crate::access::Actor;
 use crate::enterprise::{Applicant, ApplicantProfile, EnterpriseBook, EnterpriseChange, ProviderTies};
 use crate::error::{Error, Result};
-use crate::ids::{ApplicationId, EnterpriseId, SchemeId, ServiceRef};
+use crate::booking::BookingId;
+use crate::ids::{ApplicationId, EnterpriseId, SchemeId};
 use crate::journal::{Change, Event};
 use crate::lang::Text;
 use crate::money::Money;
@@ -127,30 +128,37 @@ impl Network {
         self.voucher_change(actor, now, VoucherChange::PublishScheme { scheme })
     }
 
-    /// Puts `amount` from the fund into the pool of `scheme`. Office only.
+    /// Moves `amount` from the voucher category of fund year `fund_year`
+    /// into the pool of `scheme`. The fund ledger records it as a pool
+    /// funding of that category. Office only.
     ///
     /// # Errors
     ///
-    /// [`Error::PermissionDenied`], [`Error::NotFound`], [`Error::Missing`]
-    /// for an empty source, [`Error::InvalidValue`] for zero.
+    /// [`Error::PermissionDenied`], [`Error::NotFound`] for an unknown
+    /// scheme or fund year, [`Error::InvalidState`] for a closed fund year,
+    /// [`Error::InvalidValue`] for zero, and [`Error::RuleViolation`]
+    /// `fund.insufficient_balance` for more than the voucher category's
+    /// unearmarked balance or `voucher.pool_fund_year` for a second fund year.
     pub fn fund_voucher_pool(
         &mut self,
         actor: &Actor,
         now: DateTime<Utc>,
         scheme: SchemeId,
+        fund_year: i32,
         amount: Money,
-        source: &str,
     ) -> Result<Event> {
-        let source = source.to_owned();
-        self.voucher_change(actor, now, VoucherChange::FundPool { scheme, amount, source })
+        self.voucher_change(actor, now, VoucherChange::FundPool { scheme, fund_year, amount })
     }
 
-    /// Takes free money out of the pool of `scheme`. Office only.
+    /// Returns free money of the pool of `scheme` to the voucher category of
+    /// the fund year that funded it. Office only.
     ///
     /// # Errors
     ///
-    /// As [`Network::fund_voucher_pool`], and [`Error::RuleViolation`]
-    /// `voucher.pool_insufficient` for more than the free balance.
+    /// [`Error::PermissionDenied`], [`Error::NotFound`], [`Error::Missing`]
+    /// for an empty reason, [`Error::InvalidValue`] for zero, and
+    /// [`Error::RuleViolation`] `voucher.pool_insufficient` for more than
+    /// the free balance.
     pub fn withdraw_from_voucher_pool(
         &mut self,
         actor: &Actor,
@@ -251,12 +259,17 @@ impl Network {
         self.voucher_change(actor, now, VoucherChange::IssueVouchers { application })
     }
 
-    /// Commits vouchers to a service. The holder's contact or the office.
+    /// Commits vouchers to one of the holder's bookings or sample requests
+    /// in the booking engine. The holder's contact or the office.
     ///
     /// # Errors
     ///
-    /// [`Error::NotFound`], [`Error::PermissionDenied`], field errors, and
-    /// [`Error::RuleViolation`] naming the rule: `voucher.service_used_once`,
+    /// [`Error::NotFound`] for an unknown booking, voucher or applicant,
+    /// [`Error::PermissionDenied`], field errors, the booking engine's
+    /// `booking.no_policy` or `booking.fee_missing` when the fee cannot be
+    /// quoted, and [`Error::RuleViolation`] naming the rule:
+    /// `voucher.service_used_once`, `voucher.booking_other_party`,
+    /// `voucher.booking_closed`, `voucher.no_fee`,
     /// `voucher.not_holder`, `voucher.expired`,
     /// `voucher.service_date_outside_validity`,
     /// `voucher.insufficient_balance`, `voucher.mixed_schemes`,
@@ -275,26 +288,30 @@ impl Network {
     ///
     /// [`Error::NotFound`], [`Error::PermissionDenied`], [`Error::Missing`]
     /// for an empty reason, [`Error::InvalidState`] unless open.
-    pub fn cancel_voucher_use(&mut self, actor: &Actor, now: DateTime<Utc>, service: ServiceRef, reason: &str) -> Result<Event> {
+    pub fn cancel_voucher_use(&mut self, actor: &Actor, now: DateTime<Utc>, booking: BookingId, reason: &str) -> Result<Event> {
         let reason = reason.to_owned();
-        self.voucher_change(actor, now, VoucherChange::CancelUse { service, reason })
+        self.voucher_change(actor, now, VoucherChange::CancelUse { booking, reason })
     }
 
-    /// Asks for redemption of a completed service with its invoice. The
-    /// provider unit's administrator only.
+    /// Asks for redemption of a completed booking with the invoice for its
+    /// completed amount. What the vouchers pay above the scheme's share of
+    /// the completed amount goes back to them. The provider unit's
+    /// administrator only.
     ///
     /// # Errors
     ///
     /// [`Error::NotFound`], [`Error::PermissionDenied`],
     /// [`Error::InvalidState`] unless the service is open,
     /// [`Error::InvalidValue`] for a malformed invoice number or a future
-    /// invoice date, and [`Error::RuleViolation`] `voucher.completion_date`,
-    /// `voucher.invoice_amount` or `voucher.invoice_used_once`.
+    /// invoice date, and [`Error::RuleViolation`]
+    /// `voucher.booking_not_completed`, `voucher.invoice_amount` or
+    /// `voucher.invoice_used_once`.
     pub fn request_redemption(&mut self, actor: &Actor, now: DateTime<Utc>, request: RedemptionRequest) -> Result<Event> {
         self.voucher_change(actor, now, VoucherChange::RequestRedemption { request })
     }
 
-    /// Audits a redemption request: pay it from the pool, return it for
+    /// Audits a redemption request: pay it from the pool, which the fund
+    /// ledger records as a payment of the voucher category, return it for
     /// correction or reject it. Office only.
     ///
     /// # Errors
@@ -306,10 +323,10 @@ impl Network {
         &mut self,
         actor: &Actor,
         now: DateTime<Utc>,
-        service: ServiceRef,
+        booking: BookingId,
         decision: AuditDecision,
     ) -> Result<Event> {
-        self.voucher_change(actor, now, VoucherChange::AuditRedemption { service, decision })
+        self.voucher_change(actor, now, VoucherChange::AuditRedemption { booking, decision })
     }
 
     /// Expires the vouchers of `scheme` whose validity ended by `now` and

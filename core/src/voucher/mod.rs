@@ -4,24 +4,31 @@
 //! to the network can buy services of member units. The lifecycle, each step
 //! an event by an actor allowed to take it:
 //!
-//! 1. the office publishes a [`VoucherScheme`] and funds its [`Pool`];
+//! 1. the office publishes a [`VoucherScheme`] and funds its [`Pool`] from
+//!    the voucher category of a fund year (拨款), which earmarks that money
+//!    in the fund ledger;
 //! 2. an enterprise or team applies for a quota (申请额度), checked against
 //!    eligibility and caps at once;
 //! 3. the office decides all pending applications in one round, in the
 //!    scheme's order, within the pool and the caps (审核);
 //! 4. the office issues the grant as numbered vouchers with an expiry (发券);
-//! 5. the holder uses vouchers on a booking or sample request: part of a
-//!    voucher, one voucher on several services, several vouchers on one
-//!    service, always within the share of the fee the scheme allows (用券);
-//! 6. after the service, the provider requests redemption with its invoice
-//!    (申请兑付); the office pays from the pool, returns the request for
-//!    correction or rejects it (审核兑付);
+//! 5. the holder uses vouchers on its own booking or sample request in the
+//!    booking engine: part of a voucher, one voucher on several services,
+//!    several vouchers on one service (用券). The vouchers pay at most the
+//!    scheme's share of the booking's fee, which is the quote from the
+//!    instrument's fee standard, or the service record once completed;
+//! 6. after the booking is completed, the provider requests redemption with
+//!    its invoice for the completed amount (申请兑付), and what the vouchers
+//!    pay above the share of that amount goes back to them; the office pays
+//!    from the pool, recorded as a payment of the fund's voucher category,
+//!    returns the request for correction or rejects it (审核兑付);
 //! 7. at expiry the unused balances go back to the pool (过期回收).
 //!
 //! For every voucher, face value = used + remaining + expired.
 
 mod actions;
 mod application;
+mod booking_link;
 mod pool;
 pub mod report;
 mod scheme;
@@ -35,9 +42,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Actor};
+use crate::booking::{BookingBook, BookingId};
 use crate::enterprise::EnterpriseBook;
 use crate::error::{Entity, Error, Result};
-use crate::ids::{ApplicationId, EnterpriseId, InstrumentId, PartyId, SchemeId, ServiceRef, UnitId, VoucherNumber};
+use crate::fund::{FundBook, PoolPosting};
+use crate::ids::{ApplicationId, EnterpriseId, InstrumentId, PartyId, SchemeId, UnitId, VoucherNumber};
 use crate::lang::{Explanation, Text};
 use crate::money::Money;
 use crate::registry::Registry;
@@ -229,8 +238,8 @@ pub struct Voucher {
     pub expires_at: DateTime<Utc>,
     /// State.
     pub state: VoucherState,
-    /// Services it paid toward, in order.
-    pub services: Vec<ServiceRef>,
+    /// Bookings and sample requests it paid toward, in order.
+    pub services: Vec<BookingId>,
 }
 
 /// Part of a service fee paid with one voucher.
@@ -242,28 +251,17 @@ pub struct VoucherPayment {
     pub amount: Money,
 }
 
-/// A service that vouchers pay toward, as the holder records it.
-// NOTE: the fields mirror what a completed booking or sample request
-// carries (provider, instrument, fee, date), so that the booking engine's
-// completion record can fill this request directly.
+/// Vouchers the holder commits to one of its bookings or sample requests.
+///
+/// The provider, instrument, test item, service date and fee come from the
+/// booking engine: the fee is the quote from the instrument's fee standard
+/// until the booking is completed, and the service record's amount after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ServiceUseRequest {
-    /// Id of the booking or sample request (预约或送样编号); each service
-    /// takes vouchers once.
-    pub service: ServiceRef,
-    /// The enterprise or team paying with vouchers.
+    /// The booking or sample request (预约或送样编号); each takes vouchers once.
+    pub booking: BookingId,
+    /// The enterprise or team paying with vouchers; it must be the booking's party.
     pub holder: EnterpriseId,
-    /// The member unit providing the service.
-    pub provider: UnitId,
-    /// The published instrument used.
-    pub instrument: InstrumentId,
-    /// The test item (检测项目), if the service is one; at most 100 characters.
-    #[serde(default)]
-    pub test_item: String,
-    /// The full fee of the service.
-    pub fee: Money,
-    /// Local date of the service.
-    pub service_date: NaiveDate,
     /// Vouchers and the amount taken from each.
     pub payments: Vec<VoucherPayment>,
 }
@@ -276,19 +274,17 @@ pub struct Invoice {
     pub number: String,
     /// Local date of issue.
     pub issued_on: NaiveDate,
-    /// Invoiced amount; it must equal the service fee.
+    /// Invoiced amount; it must equal the completed amount of the booking.
     pub amount: Money,
 }
 
-/// A provider's request for redemption (兑付申请).
+/// A provider's request for redemption of a completed booking (兑付申请).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RedemptionRequest {
-    /// The service.
-    pub service: ServiceRef,
-    /// The invoice for the whole fee.
+    /// The booking or sample request.
+    pub booking: BookingId,
+    /// The invoice for the whole completed amount.
     pub invoice: Invoice,
-    /// Local date the service was completed.
-    pub completed_on: NaiveDate,
 }
 
 /// The office's audit decision on a redemption request.
@@ -325,8 +321,13 @@ pub struct Audit {
 pub struct Redemption {
     /// The invoice.
     pub invoice: Invoice,
-    /// Local completion date.
+    /// Local date of the service, from the service record.
     pub completed_on: NaiveDate,
+    /// Amount charged, from the service record.
+    pub completed_amount: Money,
+    /// Amount the vouchers paid above the share of the completed amount,
+    /// given back to them (or to the pool for expired vouchers) at request.
+    pub returned: Money,
     /// When it was requested.
     pub requested_at: DateTime<Utc>,
     /// Account id of the requester.
@@ -375,11 +376,21 @@ impl UseState {
     }
 }
 
-/// A service paid toward with vouchers (用券记录).
+/// Source of the fee of a voucher-paid service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeSource {
+    /// The quote from the instrument's fee standard for the booked hours or samples.
+    Quote,
+    /// The amount of the service record written at completion.
+    ServiceRecord,
+}
+
+/// A booking or sample request paid toward with vouchers (用券记录).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ServiceUse {
-    /// The service reference.
-    pub service: ServiceRef,
+    /// The booking or sample request.
+    pub booking: BookingId,
     /// The holder.
     pub holder: EnterpriseId,
     /// Scheme version of the vouchers.
@@ -390,9 +401,12 @@ pub struct ServiceUse {
     pub instrument: InstrumentId,
     /// The test item, if any.
     pub test_item: String,
-    /// Full fee.
+    /// Full fee that the share rule applies to.
     pub fee: Money,
-    /// Local date of the service.
+    /// Source of `fee`, which becomes the service record at redemption.
+    pub fee_source: FeeSource,
+    /// Local date of the service: the slot's start, the sample request's
+    /// date, or the service record's date once completed.
     pub service_date: NaiveDate,
     /// When the vouchers were committed.
     pub used_at: DateTime<Utc>,
@@ -447,18 +461,17 @@ pub enum VoucherChange {
         /// The scheme version.
         scheme: VoucherScheme,
     },
-    /// The office puts money from the fund into a scheme's pool.
-    // NOTE: `source` is free text today; once the fund ledger exists, this
-    // step should name the fund's voucher pool line and post there too.
+    /// The office moves money from the voucher category of a fund year into
+    /// a scheme's pool. Every funding of one pool names the same fund year.
     FundPool {
         /// The scheme.
         scheme: SchemeId,
+        /// The fund year whose voucher category pays.
+        fund_year: i32,
         /// Amount.
         amount: Money,
-        /// Source of the money.
-        source: String,
     },
-    /// The office takes free money out of a pool.
+    /// The office returns free money of a pool to the fund's voucher category.
     WithdrawFromPool {
         /// The scheme.
         scheme: SchemeId,
@@ -508,8 +521,8 @@ pub enum VoucherChange {
     },
     /// The holder or the office cancels a service before redemption.
     CancelUse {
-        /// The service.
-        service: ServiceRef,
+        /// The booking.
+        booking: BookingId,
         /// Why.
         reason: String,
     },
@@ -520,8 +533,8 @@ pub enum VoucherChange {
     },
     /// The office audits a redemption request.
     AuditRedemption {
-        /// The service.
-        service: ServiceRef,
+        /// The booking.
+        booking: BookingId,
         /// Decision.
         decision: AuditDecision,
     },
@@ -538,9 +551,9 @@ pub struct VoucherBook {
     schemes: BTreeMap<SchemeId, SchemeState>,
     applications: BTreeMap<ApplicationId, Application>,
     vouchers: BTreeMap<VoucherNumber, Voucher>,
-    uses: BTreeMap<ServiceRef, ServiceUse>,
-    /// Invoice numbers on requested or paid redemptions, by service.
-    invoices: BTreeMap<String, ServiceRef>,
+    uses: BTreeMap<BookingId, ServiceUse>,
+    /// Invoice numbers on requested or paid redemptions, with their booking.
+    invoices: BTreeMap<String, BookingId>,
 }
 
 /// The journal position, instant and actor of a change.
@@ -560,6 +573,8 @@ impl Step<'_> {
 pub(crate) struct Context<'a> {
     pub registry: &'a Registry,
     pub enterprises: &'a EnterpriseBook,
+    pub bookings: &'a BookingBook,
+    pub fund: &'a FundBook,
 }
 
 impl VoucherBook {
@@ -605,23 +620,23 @@ impl VoucherBook {
         self.vouchers.values()
     }
 
-    /// Returns the voucher-paid service with reference `service`.
+    /// Returns the voucher-paid service of booking `booking`.
     ///
     /// # Errors
     ///
-    /// [`Error::NotFound`] for an unknown reference.
-    pub fn service_use(&self, service: &ServiceRef) -> Result<&ServiceUse> {
-        self.uses.get(service).ok_or_else(|| Error::not_found(Entity::ServiceUse, service))
+    /// [`Error::NotFound`] if no vouchers were used on the booking.
+    pub fn service_use(&self, booking: BookingId) -> Result<&ServiceUse> {
+        self.uses.get(&booking).ok_or_else(|| Error::not_found(Entity::ServiceUse, booking))
     }
 
-    /// Iterates over voucher-paid services in reference order.
+    /// Iterates over voucher-paid services in booking id order.
     pub fn service_uses(&self) -> impl Iterator<Item = &ServiceUse> {
         self.uses.values()
     }
 
-    /// Returns the service whose requested or paid redemption carries
+    /// Returns the booking whose requested or paid redemption carries
     /// invoice `number`, if any.
-    pub fn invoice_service(&self, number: &str) -> Option<&ServiceRef> {
+    pub fn invoice_service(&self, number: &str) -> Option<&BookingId> {
         self.invoices.get(&normalize_invoice(number))
     }
 
@@ -646,21 +661,17 @@ impl VoucherBook {
         Money::sum(amounts).unwrap_or(Money::MAX)
     }
 
-    /// Checks and applies one change. Nothing changes if an error is returned.
-    pub(crate) fn apply(&mut self, step: &Step<'_>, context: &Context<'_>, change: &VoucherChange) -> Result<()> {
-        match change {
+    /// Checks and applies one change. Nothing changes if an error is
+    /// returned. A returned posting has been checked against the fund, and
+    /// the caller must record it there.
+    pub(crate) fn apply(&mut self, step: &Step<'_>, context: &Context<'_>, change: &VoucherChange) -> Result<Option<PoolPosting>> {
+        let done = match change {
             VoucherChange::PublishScheme { scheme } => self.publish_scheme(step, context, scheme),
-            VoucherChange::FundPool { scheme, amount, source } => {
-                access::require_office(step.actor, "fund_voucher_pool")?;
-                check_reason("source", source)?;
-                let kind = PoolEntryKind::Funded { source: source.clone() };
-                self.post_to_pool(step, scheme, *amount, kind)
+            VoucherChange::FundPool { scheme, fund_year, amount } => {
+                return self.fund_pool(step, context, scheme, *fund_year, *amount).map(Some);
             }
             VoucherChange::WithdrawFromPool { scheme, amount, reason } => {
-                access::require_office(step.actor, "withdraw_from_voucher_pool")?;
-                check_reason("reason", reason)?;
-                let kind = PoolEntryKind::Withdrawn { reason: reason.clone() };
-                self.post_to_pool(step, scheme, *amount, kind)
+                return self.withdraw_from_pool(step, context, scheme, *amount, reason).map(Some);
             }
             VoucherChange::Apply { request } => self.apply_for_quota(step, context, request),
             VoucherChange::ScoreApplication { application, score } => self.score(step, application, *score),
@@ -669,11 +680,65 @@ impl VoucherBook {
             VoucherChange::DecideApplications { scheme } => self.decide(step, scheme),
             VoucherChange::IssueVouchers { application } => self.issue(step, application),
             VoucherChange::UseVouchers { request } => self.use_vouchers(step, context, request),
-            VoucherChange::CancelUse { service, reason } => self.cancel_use(step, service, reason),
-            VoucherChange::RequestRedemption { request } => self.request_redemption(step, request),
-            VoucherChange::AuditRedemption { service, decision } => self.audit(step, service, decision),
+            VoucherChange::CancelUse { booking, reason } => self.cancel_use(step, *booking, reason),
+            VoucherChange::RequestRedemption { request } => self.request_redemption(step, context, request),
+            VoucherChange::AuditRedemption { booking, decision } => return self.audit(step, context, *booking, decision),
             VoucherChange::ExpireVouchers { scheme } => self.expire(step, scheme),
+        };
+        done.map(|()| None)
+    }
+
+    fn fund_pool(&mut self, step: &Step<'_>, context: &Context<'_>, scheme: &SchemeId, fund_year: i32, amount: Money) -> Result<PoolPosting> {
+        access::require_office(step.actor, "fund_voucher_pool")?;
+        let state = self.scheme(scheme)?;
+        let posting = PoolPosting::Fund { year: fund_year, scheme: scheme.clone(), amount };
+        context.fund.check_pool_posting(&posting)?;
+        if let Some(year) = state.pool.fund_year
+            && year != fund_year
+        {
+            return Err(Error::rule(
+                "voucher.pool_fund_year",
+                Text::new(
+                    format!("方案 {scheme} 的资金池由 {year} 年度资金拨入；同一资金池只能从一个年度拨款"),
+                    format!("the pool of scheme {scheme} is funded from fund year {year}; one pool takes money from one fund year"),
+                ),
+            ));
         }
+        self.post_to_pool(step, scheme, amount, PoolEntryKind::Funded { fund_year })?;
+        if let Some(state) = self.schemes.get_mut(scheme) {
+            state.pool.fund_year = Some(fund_year);
+        }
+        Ok(posting)
+    }
+
+    fn withdraw_from_pool(
+        &mut self,
+        step: &Step<'_>,
+        context: &Context<'_>,
+        scheme: &SchemeId,
+        amount: Money,
+        reason: &str,
+    ) -> Result<PoolPosting> {
+        access::require_office(step.actor, "withdraw_from_voucher_pool")?;
+        check_reason("reason", reason)?;
+        let state = self.scheme(scheme)?;
+        let Some(fund_year) = state.pool.fund_year else {
+            return Err(Error::rule(
+                "voucher.pool_insufficient",
+                Text::new(
+                    format!("方案 {scheme} 的资金池尚未拨款，没有可退回的资金"),
+                    format!("the pool of scheme {scheme} was never funded, so nothing can be returned"),
+                ),
+            ));
+        };
+        let posting = PoolPosting::Return { year: fund_year, scheme: scheme.clone(), amount, reason: reason.to_owned() };
+        let kind = PoolEntryKind::Withdrawn { fund_year, reason: reason.to_owned() };
+        let totals = state.pool.after(state.pool.totals, amount, &kind)?;
+        context.fund.check_pool_posting(&posting)?;
+        if let Some(state) = self.schemes.get_mut(scheme) {
+            state.pool.commit(&step.stamp(), totals, vec![(amount, kind)]);
+        }
+        Ok(posting)
     }
 
     fn publish_scheme(&mut self, step: &Step<'_>, context: &Context<'_>, scheme: &VoucherScheme) -> Result<()> {

@@ -1,7 +1,8 @@
 //! The voucher pool of one scheme and its ledger (创新券资金池台账).
 //!
-//! The office funds the pool from the special fund and may withdraw what is
-//! free. Approving an application reserves its grant. The reservation stays
+//! The office funds the pool from the voucher category of one fund year
+//! and may return free money to that category. The fund ledger records
+//! both, and each redemption paid here is a payment of that category. Approving an application reserves its grant. The reservation stays
 //! while the money sits in unissued grants, unused voucher balances or used
 //! amounts that wait for redemption. Paying a redemption moves the amount
 //! from reserved to paid. Expiry, lapsed grants and rejected services after
@@ -16,7 +17,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ids::{ApplicationId, SchemeId, ServiceRef, UnitId, VoucherNumber};
+use crate::booking::BookingId;
+use crate::ids::{ApplicationId, SchemeId, UnitId, VoucherNumber};
 use crate::lang::Text;
 use crate::money::Money;
 
@@ -34,11 +36,12 @@ pub enum Release {
         /// The voucher.
         voucher: VoucherNumber,
     },
-    /// A service was cancelled or its redemption rejected after the voucher
-    /// had expired, so the amount cannot go back onto the voucher.
+    /// A service was cancelled, its redemption rejected or its voucher
+    /// amount cut to the share of the completed amount after the voucher had
+    /// expired, so the amount cannot go back onto the voucher.
     ReturnedAfterExpiry {
-        /// The service.
-        service: ServiceRef,
+        /// The booking.
+        booking: BookingId,
         /// The voucher.
         voucher: VoucherNumber,
     },
@@ -48,13 +51,15 @@ pub enum Release {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PoolEntryKind {
-    /// Money put into the pool.
+    /// Money moved in from the voucher category of a fund year.
     Funded {
-        /// Source of the money, such as `2018年专项资金创新券科目`.
-        source: String,
+        /// The fund year.
+        fund_year: i32,
     },
-    /// Free money taken out of the pool.
+    /// Free money returned to the voucher category of the fund year.
     Withdrawn {
+        /// The fund year.
+        fund_year: i32,
         /// Why.
         reason: String,
     },
@@ -71,8 +76,8 @@ pub enum PoolEntryKind {
     },
     /// A redemption paid to a provider (兑付).
     Paid {
-        /// The service paid for.
-        service: ServiceRef,
+        /// The completed booking paid for.
+        booking: BookingId,
         /// The provider.
         provider: UnitId,
         /// The provider's invoice number.
@@ -143,6 +148,9 @@ impl PoolTotals {
 pub struct Pool {
     /// The scheme.
     pub scheme: SchemeId,
+    /// The fund year whose voucher category funds the pool, once funded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fund_year: Option<i32>,
     /// Running totals.
     pub totals: PoolTotals,
     /// Every entry, oldest first.
@@ -158,7 +166,7 @@ pub(crate) struct Stamp<'a> {
 
 impl Pool {
     pub(crate) fn new(scheme: SchemeId) -> Pool {
-        Pool { scheme, totals: PoolTotals::default(), entries: Vec::new() }
+        Pool { scheme, fund_year: None, totals: PoolTotals::default(), entries: Vec::new() }
     }
 
     /// Computes the totals after `kind` of `amount` without changing the
@@ -198,8 +206,11 @@ impl Pool {
         Err(Error::rule(
             "voucher.pool_insufficient",
             Text::new(
-                format!("方案 {} 的资金池可用余额 {free} 不足 {amount}；请先向资金池拨款", self.scheme),
-                format!("the pool of scheme {} has {free} free, less than {amount} to {action}; fund the pool first", self.scheme),
+                format!("方案 {} 的资金池可用余额 {free} 不足 {amount}；请先从专项资金创新券科目向资金池拨款", self.scheme),
+                format!(
+                    "the pool of scheme {} has {free} free, less than {amount} to {action}; fund the pool from the fund's voucher category first",
+                    self.scheme
+                ),
             ),
         ))
     }

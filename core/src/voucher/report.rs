@@ -252,9 +252,9 @@ fn count_application(figures: &mut Figures, application: &Application) -> Result
 fn first_uses<'a>(uses: &[&'a ServiceUse]) -> BTreeMap<EnterpriseId, &'a ServiceUse> {
     let mut first: BTreeMap<EnterpriseId, &ServiceUse> = BTreeMap::new();
     for service_use in uses {
-        let key = (service_use.service_date, &service_use.service);
+        let key = (service_use.service_date, service_use.booking);
         let entry = first.entry(service_use.holder.clone()).or_insert(service_use);
-        if key < (entry.service_date, &entry.service) {
+        if key < (entry.service_date, entry.booking) {
             *entry = service_use;
         }
     }

@@ -1,63 +1,71 @@
-//! Using vouchers on services, redemption, audit and expiry.
+//! Using vouchers on bookings, redemption, audit and expiry.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::booking_link::BookedService;
 use super::{
-    Audit, AuditDecision, Context, PoolEntryKind, PoolTotals, ProviderScope, Redemption, RedemptionRequest, Release,
-    SchemeRef, ServiceScope, ServiceUse, ServiceUseRequest, Step, UseState, Voucher, VoucherBook, VoucherScheme,
-    VoucherState, ApplicationState, check_reason, normalize_invoice,
+    ApplicationState, Audit, AuditDecision, Context, FeeSource, PoolEntryKind, PoolTotals, ProviderScope, Redemption,
+    RedemptionRequest, Release, SchemeRef, ServiceScope, ServiceUse, ServiceUseRequest, ShareLimit, Step, UseState,
+    Voucher, VoucherBook, VoucherPayment, VoucherScheme, VoucherState, check_reason, normalize_invoice,
 };
 use crate::access;
+use crate::booking::{BookingId, BookingState};
 use crate::enterprise::{Applicant, require_self_or_office};
 use crate::error::{Entity, Error, Result};
-use crate::ids::{SchemeId, ServiceRef, VoucherNumber};
+use crate::fund::PoolPosting;
+use crate::ids::{InstrumentId, SchemeId, UnitId, VoucherNumber};
 use crate::lang::Text;
 use crate::money::Money;
 use crate::registry::Registry;
 
-/// Limit in characters of a test item name.
-const MAX_TEST_ITEM_CHARS: usize = 100;
 /// Limit in characters of an invoice number.
 const MAX_INVOICE_CHARS: usize = 32;
+
+/// The changes of amounts going back to vouchers: the changed vouchers,
+/// the pool totals and pool entries, and the scheme.
+type GiveBack = (Vec<Voucher>, PoolTotals, Vec<(Money, PoolEntryKind)>, SchemeId);
 
 impl VoucherBook {
     pub(super) fn use_vouchers(&mut self, step: &Step<'_>, context: &Context<'_>, request: &ServiceUseRequest) -> Result<()> {
         require_self_or_office(step.actor, &request.holder, "use_vouchers")?;
         let holder = context.enterprises.applicant(&request.holder)?;
-        if self.uses.contains_key(&request.service) {
+        if self.uses.contains_key(&request.booking) {
             return Err(Error::rule(
                 "voucher.service_used_once",
                 Text::new(
-                    format!("服务 {} 已使用过创新券；每项服务只能用券一次", request.service),
-                    format!("service {} already took vouchers; each service takes vouchers once", request.service),
+                    format!("预约 {} 已使用过创新券；每项预约或送样只能用券一次", request.booking),
+                    format!("booking {} already took vouchers; each booking or sample request takes vouchers once", request.booking),
                 ),
             ));
         }
         check_request_values(request)?;
 
-        let scheme_ref = self.check_payments(step, request)?;
+        let booked = context.bookings.booked_service(request.booking, step.at)?;
+        check_booking_party(&booked, &request.holder)?;
+        check_booking_usable(&booked)?;
+        let provider = context.registry.instrument(&booked.instrument)?.unit.clone();
+
+        let scheme_ref = self.check_payments(step, request, booked.service_date)?;
         let scheme = self.scheme(&scheme_ref.id)?.version(scheme_ref.version).ok_or_else(|| {
             Error::not_found(Entity::RuleSet, format!("{} v{}", scheme_ref.id, scheme_ref.version))
         })?;
-        check_provider(context.registry, scheme, request, step)?;
-        check_related_party(context, holder, request)?;
+        check_provider(context.registry, scheme, &provider, &booked.instrument, step)?;
+        check_related_party(context, holder, &provider)?;
 
-        let total = Money::sum(request.payments.iter().map(|p| p.amount))?;
-        let share = scheme.rules.share.limit(request.fee, &holder.region)?;
-        if total > share.limit {
-            let steps: Vec<&str> = share.explanation.steps.iter().map(|s| s.zh.as_str()).collect();
-            let steps_en: Vec<&str> = share.explanation.steps.iter().map(|s| s.en.as_str()).collect();
+        let (fee, completed) = context.bookings.booking_fee(request.booking)?;
+        if fee.is_zero() {
             return Err(Error::rule(
-                "voucher.share_limit",
+                "voucher.no_fee",
                 Text::new(
-                    format!("用券合计 {total} 超过可支付上限 {}：{}；其余部分应由申请主体自付", share.limit, steps.join("；")),
-                    format!(
-                        "vouchers of {total} exceed the limit of {}: {}; the holder pays the rest itself",
-                        share.limit,
-                        steps_en.join("; ")
-                    ),
+                    format!("预约 {} 的服务费为 0，无需用券", request.booking),
+                    format!("booking {} has a fee of 0, so there is nothing for vouchers to pay", request.booking),
                 ),
             ));
+        }
+        let total = Money::sum(request.payments.iter().map(|p| p.amount))?;
+        let share = scheme.rules.share.limit(fee, &holder.region)?;
+        if total > share.limit {
+            return Err(share_exceeded(total, &share));
         }
 
         let mut changed = Vec::with_capacity(request.payments.len());
@@ -65,18 +73,19 @@ impl VoucherBook {
             let mut voucher = self.voucher(&payment.voucher)?.clone();
             voucher.remaining = voucher.remaining.checked_sub(payment.amount)?;
             voucher.used = voucher.used.checked_add(payment.amount)?;
-            voucher.services.push(request.service.clone());
+            voucher.services.push(request.booking);
             changed.push(voucher);
         }
         let service_use = ServiceUse {
-            service: request.service.clone(),
+            booking: request.booking,
             holder: request.holder.clone(),
             scheme: scheme_ref,
-            provider: request.provider.clone(),
-            instrument: request.instrument.clone(),
-            test_item: request.test_item.clone(),
-            fee: request.fee,
-            service_date: request.service_date,
+            provider,
+            instrument: booked.instrument.clone(),
+            test_item: booked.test_item.clone().unwrap_or_default(),
+            fee,
+            fee_source: if completed { FeeSource::ServiceRecord } else { FeeSource::Quote },
+            service_date: booked.service_date,
             used_at: step.at,
             payments: request.payments.clone(),
             total,
@@ -88,12 +97,12 @@ impl VoucherBook {
         for voucher in changed {
             self.vouchers.insert(voucher.number.clone(), voucher);
         }
-        self.uses.insert(request.service.clone(), service_use);
+        self.uses.insert(request.booking, service_use);
         Ok(())
     }
 
     /// Checks each payment against its voucher and returns the vouchers' scheme.
-    fn check_payments(&self, step: &Step<'_>, request: &ServiceUseRequest) -> Result<SchemeRef> {
+    fn check_payments(&self, step: &Step<'_>, request: &ServiceUseRequest, service_date: chrono::NaiveDate) -> Result<SchemeRef> {
         let mut seen = BTreeSet::new();
         let mut scheme: Option<&SchemeRef> = None;
         for payment in &request.payments {
@@ -105,7 +114,7 @@ impl VoucherBook {
                 ));
             }
             let voucher = self.voucher(&payment.voucher)?;
-            check_voucher(step, request, voucher, payment.amount)?;
+            check_voucher(step, request, voucher, payment.amount, service_date)?;
             match scheme {
                 Some(first) if first != &voucher.scheme => {
                     return Err(Error::rule(
@@ -126,131 +135,156 @@ impl VoucherBook {
         scheme.cloned().ok_or_else(|| Error::Missing { field: "payments".to_owned() })
     }
 
-    pub(super) fn cancel_use(&mut self, step: &Step<'_>, service: &ServiceRef, reason: &str) -> Result<()> {
-        let service_use = self.service_use(service)?;
+    // NOTE: cancelling, rejecting or expiring the booking in the booking
+    // engine does not cancel its voucher use. The amounts stay committed,
+    // and redemption is rejected, until the holder or the office cancels
+    // the use here.
+    pub(super) fn cancel_use(&mut self, step: &Step<'_>, booking: BookingId, reason: &str) -> Result<()> {
+        let service_use = self.service_use(booking)?;
         require_self_or_office(step.actor, &service_use.holder, "cancel_voucher_use")?;
         check_reason("reason", reason)?;
         if service_use.state != UseState::Open {
             return Err(invalid_use_state(service_use, "cancel_voucher_use"));
         }
-        let (vouchers, totals, entries, scheme) = self.give_back(service_use)?;
+        let (vouchers, totals, entries, scheme) = self.give_back(service_use, &service_use.payments)?;
 
         self.commit_give_back(step, &scheme, vouchers, totals, entries);
-        if let Some(service_use) = self.uses.get_mut(service) {
+        if let Some(service_use) = self.uses.get_mut(&booking) {
             service_use.state = UseState::Cancelled { reason: reason.to_owned() };
         }
         Ok(())
     }
 
-    pub(super) fn request_redemption(&mut self, step: &Step<'_>, request: &RedemptionRequest) -> Result<()> {
-        let service_use = self.service_use(&request.service)?;
+    pub(super) fn request_redemption(&mut self, step: &Step<'_>, context: &Context<'_>, request: &RedemptionRequest) -> Result<()> {
+        let service_use = self.service_use(request.booking)?;
         access::require_unit_admin(step.actor, &service_use.provider, "request_redemption")?;
         if service_use.state != UseState::Open {
             return Err(invalid_use_state(service_use, "request_redemption"));
         }
+        let booked = context.bookings.booked_service(request.booking, step.at)?;
+        let Some(record) = booked.record.filter(|_| booked.state == BookingState::Completed) else {
+            return Err(not_completed(&booked));
+        };
         let scheme = self.scheme(&service_use.scheme.id)?.version(service_use.scheme.version).ok_or_else(|| {
             Error::not_found(Entity::RuleSet, format!("{} v{}", service_use.scheme.id, service_use.scheme.version))
         })?;
         let today = scheme.local_date(step.at)?;
-        if request.completed_on < service_use.service_date || request.completed_on > today {
-            return Err(Error::rule(
-                "voucher.completion_date",
-                Text::new(
-                    format!(
-                        "完成日期 {} 应在服务日期 {} 与今天 {today} 之间；请在服务完成后申请兑付",
-                        request.completed_on, service_use.service_date
-                    ),
-                    format!(
-                        "the completion date {} must lie between the service date {} and today, {today}; ask for redemption after the service is complete",
-                        request.completed_on, service_use.service_date
-                    ),
-                ),
-            ));
-        }
-        check_invoice(request, service_use, today)?;
+        check_invoice(request, record.amount, today)?;
         let number = normalize_invoice(&request.invoice.number);
         if let Some(other) = self.invoices.get(&number) {
             return Err(Error::rule(
                 "voucher.invoice_used_once",
                 Text::new(
-                    format!("发票 {number} 已用于服务 {other} 的兑付；每张发票只能兑付一次"),
-                    format!("invoice {number} is already on the redemption of service {other}; an invoice redeems once"),
+                    format!("发票 {number} 已用于预约 {other} 的兑付；每张发票只能兑付一次"),
+                    format!("invoice {number} is already on the redemption of booking {other}; an invoice redeems once"),
                 ),
             ));
         }
 
+        let holder = context.enterprises.applicant(&service_use.holder)?;
+        let share = scheme.rules.share.limit(record.amount, &holder.region)?;
+        let excess = service_use.total.checked_sub(share.limit).unwrap_or(Money::ZERO);
+        let returns = trim_payments(&service_use.payments, excess)?;
+        let (vouchers, totals, entries, scheme_id) = self.give_back(service_use, &returns)?;
+        let payments = remaining_payments(&service_use.payments, &returns)?;
+        let total = service_use.total.checked_sub(excess)?;
+
         let redemption = Redemption {
             invoice: request.invoice.clone(),
-            completed_on: request.completed_on,
+            completed_on: record.date,
+            completed_amount: record.amount,
+            returned: excess,
             requested_at: step.at,
             requested_by: step.actor.id.clone(),
             audit: None,
         };
-        self.invoices.insert(number, request.service.clone());
-        if let Some(service_use) = self.uses.get_mut(&request.service) {
+        let (fee, service_date) = (record.amount, record.date);
+        self.commit_give_back(step, &scheme_id, vouchers, totals, entries);
+        self.invoices.insert(number, request.booking);
+        if let Some(service_use) = self.uses.get_mut(&request.booking) {
+            service_use.fee = fee;
+            service_use.fee_source = FeeSource::ServiceRecord;
+            service_use.service_date = service_date;
+            service_use.share = share;
+            service_use.payments = payments;
+            service_use.total = total;
             service_use.state = UseState::RedemptionRequested;
             service_use.redemptions.push(redemption);
         }
         Ok(())
     }
 
-    pub(super) fn audit(&mut self, step: &Step<'_>, service: &ServiceRef, decision: &AuditDecision) -> Result<()> {
+    pub(super) fn audit(
+        &mut self,
+        step: &Step<'_>,
+        context: &Context<'_>,
+        booking: BookingId,
+        decision: &AuditDecision,
+    ) -> Result<Option<PoolPosting>> {
         access::require_office(step.actor, "audit_redemption")?;
-        let service_use = self.service_use(service)?;
+        let service_use = self.service_use(booking)?;
         if service_use.state != UseState::RedemptionRequested {
             return Err(invalid_use_state(service_use, "audit_redemption"));
         }
         let invoice = service_use.redemptions.last().map(|r| normalize_invoice(&r.invoice.number)).unwrap_or_default();
         let scheme = service_use.scheme.id.clone();
 
-        let next = match decision {
+        let (next, posting) = match decision {
             AuditDecision::Pay => {
                 let state = self.scheme(&scheme)?;
-                let kind = PoolEntryKind::Paid {
-                    service: service.clone(),
+                let kind = PoolEntryKind::Paid { booking, provider: service_use.provider.clone(), invoice: invoice.clone() };
+                let totals = state.pool.after(state.pool.totals, service_use.total, &kind)?;
+                let year = state.pool.fund_year.ok_or_else(|| Error::Corrupt {
+                    location: format!("voucher pool {scheme}"),
+                    detail: Text::new("资金池有预留金额却没有拨款年度", "the pool reserves money but names no fund year"),
+                })?;
+                let posting = PoolPosting::Pay {
+                    year,
+                    scheme: scheme.clone(),
+                    amount: service_use.total,
                     provider: service_use.provider.clone(),
+                    booking,
                     invoice: invoice.clone(),
                 };
-                let totals = state.pool.after(state.pool.totals, service_use.total, &kind)?;
+                context.fund.check_pool_posting(&posting)?;
                 let amount = service_use.total;
                 let stamp = step.stamp();
                 if let Some(state) = self.schemes.get_mut(&scheme) {
                     state.pool.commit(&stamp, totals, vec![(amount, kind)]);
                 }
-                UseState::Paid
+                (UseState::Paid, Some(posting))
             }
             AuditDecision::Return { reason } => {
                 check_reason("reason", reason)?;
                 self.invoices.remove(&invoice);
-                UseState::Open
+                (UseState::Open, None)
             }
             AuditDecision::Reject { reason } => {
                 check_reason("reason", reason)?;
-                let (vouchers, totals, entries, scheme) = self.give_back(service_use)?;
+                let (vouchers, totals, entries, scheme) = self.give_back(service_use, &service_use.payments)?;
                 self.commit_give_back(step, &scheme, vouchers, totals, entries);
                 self.invoices.remove(&invoice);
-                UseState::Rejected { reason: reason.clone() }
+                (UseState::Rejected { reason: reason.clone() }, None)
             }
         };
 
-        if let Some(service_use) = self.uses.get_mut(service) {
+        if let Some(service_use) = self.uses.get_mut(&booking) {
             service_use.state = next;
             if let Some(redemption) = service_use.redemptions.last_mut() {
                 redemption.audit = Some(Audit { at: step.at, actor: step.actor.id.clone(), decision: decision.clone() });
             }
         }
-        Ok(())
+        Ok(posting)
     }
 
-    /// Computes the vouchers and pool after a service's amounts go back:
-    /// onto the voucher while it is active, to the pool once it expired.
-    #[allow(clippy::type_complexity, reason = "a private helper whose parts the two callers commit separately")]
-    fn give_back(&self, service_use: &ServiceUse) -> Result<(Vec<Voucher>, PoolTotals, Vec<(Money, PoolEntryKind)>, SchemeId)> {
+    /// Computes the vouchers and pool after `returns` of a service go back:
+    /// onto each voucher while it is active, to the pool once it expired.
+    fn give_back(&self, service_use: &ServiceUse, returns: &[VoucherPayment]) -> Result<GiveBack> {
         let state = self.scheme(&service_use.scheme.id)?;
         let mut totals = state.pool.totals;
         let mut entries = Vec::new();
         let mut vouchers: BTreeMap<VoucherNumber, Voucher> = BTreeMap::new();
-        for payment in &service_use.payments {
+        for payment in returns.iter().filter(|p| !p.amount.is_zero()) {
             let mut voucher = match vouchers.remove(&payment.voucher) {
                 Some(voucher) => voucher,
                 None => self.voucher(&payment.voucher)?.clone(),
@@ -259,10 +293,7 @@ impl VoucherBook {
             if voucher.state == VoucherState::Expired {
                 voucher.expired = voucher.expired.checked_add(payment.amount)?;
                 let kind = PoolEntryKind::Released {
-                    release: Release::ReturnedAfterExpiry {
-                        service: service_use.service.clone(),
-                        voucher: voucher.number.clone(),
-                    },
+                    release: Release::ReturnedAfterExpiry { booking: service_use.booking, voucher: voucher.number.clone() },
                 };
                 totals = state.pool.after(totals, payment.amount, &kind)?;
                 entries.push((payment.amount, kind));
@@ -358,9 +389,6 @@ fn check_request_values(request: &ServiceUseRequest) -> Result<()> {
     if request.payments.is_empty() {
         return Err(Error::Missing { field: "payments".to_owned() });
     }
-    if request.fee.is_zero() {
-        return Err(Error::invalid_value("fee", "0", Text::new("大于 0 的服务费", "a fee above zero")));
-    }
     if let Some(payment) = request.payments.iter().find(|p| p.amount.is_zero()) {
         return Err(Error::invalid_value(
             "payments.amount",
@@ -368,14 +396,96 @@ fn check_request_values(request: &ServiceUseRequest) -> Result<()> {
             Text::new("每张券支付大于 0 的金额", "an amount above zero from each voucher"),
         ));
     }
-    let count = request.test_item.chars().count();
-    if count > MAX_TEST_ITEM_CHARS {
-        return Err(Error::TooLong { field: "test_item".to_owned(), max_chars: MAX_TEST_ITEM_CHARS, actual_chars: count });
-    }
     Ok(())
 }
 
-fn check_voucher(step: &Step<'_>, request: &ServiceUseRequest, voucher: &Voucher, amount: Money) -> Result<()> {
+fn check_booking_party(booked: &BookedService<'_>, holder: &crate::ids::EnterpriseId) -> Result<()> {
+    if booked.enterprise.as_ref() == Some(holder) {
+        return Ok(());
+    }
+    let (zh, en) = match &booked.enterprise {
+        Some(other) => (format!("为 {other} 所做"), format!("was made for {other}")),
+        None => ("不是以企业或团队身份所做".to_owned(), "was not made as an enterprise or team".to_owned()),
+    };
+    Err(Error::rule(
+        "voucher.booking_other_party",
+        Text::new(
+            format!("预约 {} {zh}，不属于 {holder}；只能在本主体联系人提交的预约或送样上用券", booked.id),
+            format!("booking {} {en}, not for {holder}; use vouchers only on bookings your own contact made", booked.id),
+        ),
+    ))
+}
+
+fn check_booking_usable(booked: &BookedService<'_>) -> Result<()> {
+    if booked.is_usable() {
+        return Ok(());
+    }
+    Err(Error::rule(
+        "voucher.booking_closed",
+        Text::new(
+            format!("预约 {} 状态为{}，不能用券；请在有效的预约或送样上用券", booked.id, booked.state.label_zh()),
+            format!("booking {} is {}, so vouchers cannot pay for it; use them on a live booking or sample request", booked.id, booked.state.name()),
+        ),
+    ))
+}
+
+fn not_completed(booked: &BookedService<'_>) -> Error {
+    Error::rule(
+        "voucher.booking_not_completed",
+        Text::new(
+            format!("预约 {} 状态为{}，尚未完成；请在服务完成登记后申请兑付", booked.id, booked.state.label_zh()),
+            format!("booking {} is {}, not completed; request redemption after the booking is completed", booked.id, booked.state.name()),
+        ),
+    )
+}
+
+fn share_exceeded(total: Money, share: &ShareLimit) -> Error {
+    let steps: Vec<&str> = share.explanation.steps.iter().map(|s| s.zh.as_str()).collect();
+    let steps_en: Vec<&str> = share.explanation.steps.iter().map(|s| s.en.as_str()).collect();
+    Error::rule(
+        "voucher.share_limit",
+        Text::new(
+            format!("用券合计 {total} 超过可支付上限 {}：{}；其余部分应由申请主体自付", share.limit, steps.join("；")),
+            format!(
+                "vouchers of {total} exceed the limit of {}: {}; the holder pays the rest itself",
+                share.limit,
+                steps_en.join("; ")
+            ),
+        ),
+    )
+}
+
+/// Splits `excess` over the payments from the last to the first: the
+/// amounts that go back to each voucher when the completed amount allows
+/// less than the vouchers committed.
+fn trim_payments(payments: &[VoucherPayment], excess: Money) -> Result<Vec<VoucherPayment>> {
+    let mut left = excess;
+    let mut returns = Vec::new();
+    for payment in payments.iter().rev() {
+        if left.is_zero() {
+            break;
+        }
+        let amount = payment.amount.min(left);
+        left = left.checked_sub(amount)?;
+        returns.push(VoucherPayment { voucher: payment.voucher.clone(), amount });
+    }
+    Ok(returns)
+}
+
+/// Returns `payments` less `returns`, dropping payments cut to zero.
+fn remaining_payments(payments: &[VoucherPayment], returns: &[VoucherPayment]) -> Result<Vec<VoucherPayment>> {
+    let mut kept = Vec::with_capacity(payments.len());
+    for payment in payments {
+        let returned = Money::sum(returns.iter().filter(|r| r.voucher == payment.voucher).map(|r| r.amount))?;
+        let amount = payment.amount.checked_sub(returned)?;
+        if !amount.is_zero() {
+            kept.push(VoucherPayment { voucher: payment.voucher.clone(), amount });
+        }
+    }
+    Ok(kept)
+}
+
+fn check_voucher(step: &Step<'_>, request: &ServiceUseRequest, voucher: &Voucher, amount: Money, service_date: chrono::NaiveDate) -> Result<()> {
     if voucher.holder != request.holder {
         return Err(Error::rule(
             "voucher.not_holder",
@@ -395,17 +505,17 @@ fn check_voucher(step: &Step<'_>, request: &ServiceUseRequest, voucher: &Voucher
         ));
     }
     let issued_on = voucher.first_valid_date;
-    if request.service_date > voucher.last_valid_date || request.service_date < issued_on {
+    if service_date > voucher.last_valid_date || service_date < issued_on {
         return Err(Error::rule(
             "voucher.service_date_outside_validity",
             Text::new(
                 format!(
                     "服务日期 {} 不在券 {} 的有效期（{} 至 {}）内",
-                    request.service_date, voucher.number, issued_on, voucher.last_valid_date
+                    service_date, voucher.number, issued_on, voucher.last_valid_date
                 ),
                 format!(
                     "the service date {} lies outside the validity of voucher {} ({} to {})",
-                    request.service_date, voucher.number, issued_on, voucher.last_valid_date
+                    service_date, voucher.number, issued_on, voucher.last_valid_date
                 ),
             ),
         ));
@@ -422,8 +532,7 @@ fn check_voucher(step: &Step<'_>, request: &ServiceUseRequest, voucher: &Voucher
     Ok(())
 }
 
-fn check_provider(registry: &Registry, scheme: &VoucherScheme, request: &ServiceUseRequest, step: &Step<'_>) -> Result<()> {
-    let unit = &request.provider;
+fn check_provider(registry: &Registry, scheme: &VoucherScheme, unit: &UnitId, instrument_id: &InstrumentId, step: &Step<'_>) -> Result<()> {
     registry.unit(unit)?;
     let has_published = registry.instruments().any(|i| &i.unit == unit && i.was_published_at(step.at));
     let listed = match &scheme.rules.providers {
@@ -445,10 +554,10 @@ fn check_provider(registry: &Registry, scheme: &VoucherScheme, request: &Service
         ));
     }
 
-    let instrument = registry.instrument(&request.instrument)?;
+    let instrument = registry.instrument(instrument_id)?;
     let listed = match &scheme.rules.services {
         ServiceScope::PublishedInstruments => true,
-        ServiceScope::Listed { instruments } => instruments.contains(&request.instrument),
+        ServiceScope::Listed { instruments } => instruments.contains(instrument_id),
     };
     let problem = if &instrument.unit != unit {
         Some((format!("属于 {}，不属于服务单位 {unit}", instrument.unit), format!("belongs to {}, not to provider {unit}", instrument.unit)))
@@ -463,22 +572,22 @@ fn check_provider(registry: &Registry, scheme: &VoucherScheme, request: &Service
         return Err(Error::rule(
             "voucher.service_not_eligible",
             Text::new(
-                format!("仪器 {} {zh}，不能用创新券支付", request.instrument),
-                format!("instrument {} {en}, so vouchers cannot pay for it", request.instrument),
+                format!("仪器 {instrument_id} {zh}，不能用创新券支付"),
+                format!("instrument {instrument_id} {en}, so vouchers cannot pay for it"),
             ),
         ));
     }
     Ok(())
 }
 
-fn check_related_party(context: &Context<'_>, holder: &Applicant, request: &ServiceUseRequest) -> Result<()> {
-    match context.enterprises.related_party(&request.provider, holder) {
-        Some(tie) => Err(Error::rule(tie.rule(), tie.describe(&request.provider, &holder.id))),
+fn check_related_party(context: &Context<'_>, holder: &Applicant, provider: &UnitId) -> Result<()> {
+    match context.enterprises.related_party(provider, holder) {
+        Some(tie) => Err(Error::rule(tie.rule(), tie.describe(provider, &holder.id))),
         None => Ok(()),
     }
 }
 
-fn check_invoice(request: &RedemptionRequest, service_use: &ServiceUse, today: chrono::NaiveDate) -> Result<()> {
+fn check_invoice(request: &RedemptionRequest, completed_amount: Money, today: chrono::NaiveDate) -> Result<()> {
     let invoice = &request.invoice;
     let number = invoice.number.trim();
     let count = number.chars().count();
@@ -499,12 +608,15 @@ fn check_invoice(request: &RedemptionRequest, service_use: &ServiceUse, today: c
             Text::new(format!("不晚于今天 {today} 的开票日期"), format!("an issue date no later than today, {today}")),
         ));
     }
-    if invoice.amount != service_use.fee {
+    if invoice.amount != completed_amount {
         return Err(Error::rule(
             "voucher.invoice_amount",
             Text::new(
-                format!("发票金额 {} 与服务费 {} 不符；发票应开具全部服务费", invoice.amount, service_use.fee),
-                format!("the invoice amount {} differs from the fee {}; invoice the whole fee", invoice.amount, service_use.fee),
+                format!("发票金额 {} 与服务记录的完成金额 {completed_amount} 不符；发票应开具全部服务费", invoice.amount),
+                format!(
+                    "the invoice amount {} differs from the completed amount {completed_amount} of the service record; invoice the whole fee",
+                    invoice.amount
+                ),
             ),
         ));
     }
@@ -514,7 +626,7 @@ fn check_invoice(request: &RedemptionRequest, service_use: &ServiceUse, today: c
 fn invalid_use_state(service_use: &ServiceUse, action: &str) -> Error {
     Error::InvalidState {
         entity: Entity::ServiceUse,
-        id: service_use.service.to_string(),
+        id: service_use.booking.to_string(),
         state: service_use.state.name().to_owned(),
         action: action.to_owned(),
     }

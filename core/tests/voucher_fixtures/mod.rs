@@ -1,16 +1,20 @@
 //! A small network for the voucher tests: two provider units with published
-//! instruments, one unit without, a 2018 scheme and a funded pool.
+//! instruments that take sample requests, one unit without, the 2018 fund
+//! year, a 2018 scheme and a pool funded from the fund's voucher category.
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use labshare::credit_code::{CreditCode, check_character};
+use labshare::booking::{BookingId, BookingPolicy, Completion, FeeBasis, FeeRate, SampleRequest, ServiceMode, UserType};
 use labshare::enterprise::{Applicant, ApplicantProfile, Enterprise, Party, ProviderTies, StartupTeam};
+use labshare::fund::{CategoryAmount, FundCategory};
 use labshare::registry::{AcquisitionSource, CategoryCode, InstrumentRecord, OperatingStatus, SharingMode, Unit, UnitKind};
 use labshare::voucher::{
     ApplicationRequest, DateRange, RedemptionRequest, Invoice, ServiceUseRequest, Validity, VoucherPayment, VoucherRules,
     VoucherScheme,
 };
-use labshare::{Actor, ApplicationId, Event, EnterpriseId, InstrumentId, Money, Network, PartyId, Role, SchemeId, ServiceRef, Text, UnitId, VoucherNumber};
+use labshare::{Actor, ApplicationId, Event, EnterpriseId, InstrumentId, Money, Network, PartyId, Role, SchemeId, Text, UnitId, VoucherNumber};
+use rust_decimal::Decimal;
 
 pub const SCHEME: &str = "xj-cxq-2018";
 
@@ -47,8 +51,9 @@ pub fn app_id(id: &str) -> ApplicationId {
     ApplicationId::new(id).unwrap()
 }
 
-pub fn service(id: &str) -> ServiceRef {
-    ServiceRef::new(id).unwrap()
+/// Returns the instant the fee standards take effect: 2018-01-01 00:00 UTC.
+pub fn policy_start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2018, 1, 1, 0, 0, 0).unwrap()
 }
 
 pub fn voucher(number: &str) -> VoucherNumber {
@@ -159,10 +164,12 @@ pub fn journal() -> (Network, Vec<Event>) {
         let id = InstrumentId::new(instrument).unwrap();
         let unit = UnitId::new(unit).unwrap();
         events.push(network.submit_instrument(&admin(unit.as_str()), day(1, 3), id.clone(), unit, record("气相色谱仪")).unwrap());
-        events.push(network.publish_instrument(&office, day(1, 4), id).unwrap());
+        events.push(network.publish_instrument(&office, day(1, 4), id.clone()).unwrap());
+        events.push(network.set_booking_policy(&office, day(1, 4), id, policy_start(), base_policy()).unwrap());
     }
+    events.push(network.open_fund_year(&office, day(1, 5), 2018, money("100万"), fund_split()).unwrap());
     events.push(network.publish_voucher_scheme(&office, day(1, 5), scheme()).unwrap());
-    events.push(network.fund_voucher_pool(&office, day(1, 5), scheme_id(), money("20万"), "2018年专项资金创新券科目").unwrap());
+    events.push(network.fund_voucher_pool(&office, day(1, 5), scheme_id(), 2018, money("20万")).unwrap());
 
     let applicants = [
         enterprise("E1", "software_it_services", 15, "200万", "P1"),
@@ -204,24 +211,94 @@ pub fn granted(network: &mut Network, id: &str, applicant: &str, amount: &str, a
     network.issue_vouchers(&office(), at, app_id(id)).unwrap();
 }
 
-pub fn use_request(service_id: &str, holder: &str, provider: &str, instrument: &str, fee: &str, payments: &[(&str, &str)]) -> ServiceUseRequest {
-    ServiceUseRequest {
-        service: service(service_id),
-        holder: EnterpriseId::new(holder).unwrap(),
-        provider: UnitId::new(provider).unwrap(),
+/// Returns the 2018 fund split: office costs 10万, subsidies 50万, rewards
+/// 20万 and the voucher category 20万元.
+pub fn fund_split() -> Vec<CategoryAmount> {
+    [
+        (FundCategory::OfficeCosts, "10万"),
+        (FundCategory::Subsidies, "50万"),
+        (FundCategory::Rewards, "20万"),
+        (FundCategory::Vouchers, "20万"),
+    ]
+    .into_iter()
+    .map(|(category, amount)| CategoryAmount { category, amount: money(amount) })
+    .collect()
+}
+
+/// Returns the fee standard of every instrument: 1元 a sample for voucher
+/// holders and outside users, whatever the test item.
+pub fn base_policy() -> BookingPolicy {
+    let fees = [UserType::VoucherHolder, UserType::External]
+        .into_iter()
+        .map(|user_type| FeeRate { user_type, basis: FeeBasis::Sample, test_item: None, rate: money("1") })
+        .collect();
+    BookingPolicy { fees, ..BookingPolicy::default() }
+}
+
+/// Returns the test item whose fee standard charges `fee` for one sample.
+pub fn test_item(fee: &str) -> String {
+    format!("检测{}", money(fee).yuan())
+}
+
+/// Adds a per-sample rate of `fee` for [`test_item`] to the fee standard of
+/// `instrument`, for voucher holders and outside users, unless it is there.
+pub fn ensure_rate(network: &mut Network, instrument: &str, fee: &str, at: DateTime<Utc>) -> Option<Event> {
+    let id = InstrumentId::new(instrument).unwrap();
+    let item = test_item(fee);
+    let mut policy = network.booking().policies(&id).unwrap().last().unwrap().policy.clone();
+    if policy.fees.iter().any(|rate| rate.test_item.as_deref() == Some(item.as_str())) {
+        return None;
+    }
+    for user_type in [UserType::VoucherHolder, UserType::External] {
+        let rate = FeeRate { user_type, basis: FeeBasis::Sample, test_item: Some(item.clone()), rate: money(fee) };
+        policy.fees.push(rate);
+    }
+    Some(network.set_booking_policy(&office(), at, id, policy_start(), policy).unwrap())
+}
+
+/// Has the contact of `holder` request one sample of a test item costing
+/// `fee` on `instrument`, and has the office confirm it. Returns the
+/// booking and the events.
+pub fn book_with_events(network: &mut Network, holder: &str, instrument: &str, fee: &str, at: DateTime<Utc>) -> (BookingId, Vec<Event>) {
+    let mut events: Vec<Event> = ensure_rate(network, instrument, fee, at).into_iter().collect();
+    let request = SampleRequest {
         instrument: InstrumentId::new(instrument).unwrap(),
-        test_item: "元素分析".into(),
-        fee: money(fee),
-        service_date: date(3, 10),
+        test_item: test_item(fee),
+        samples: 1,
+        purpose: "委托检测".into(),
+        voucher: Some(format!("{holder} 创新券")),
+    };
+    let receipt = network.request_samples(&contact(holder), at, request).unwrap();
+    let booking = receipt.bookings[0];
+    events.push(receipt.event);
+    events.push(network.confirm_booking(&office(), at, booking).unwrap().event);
+    (booking, events)
+}
+
+/// As [`book_with_events`], without the events.
+pub fn book(network: &mut Network, holder: &str, instrument: &str, fee: &str, at: DateTime<Utc>) -> BookingId {
+    book_with_events(network, holder, instrument, fee, at).0
+}
+
+/// Completes `booking` with one sample; with `amount`, that amount is
+/// charged in place of the quote.
+pub fn complete(network: &mut Network, booking: BookingId, amount: Option<&str>, at: DateTime<Utc>) -> Event {
+    let completion = Completion { actual_hours: Decimal::ZERO, samples: 1, mode: ServiceMode::StaffRun, amount: amount.map(money) };
+    network.complete_booking(&office(), at, booking, completion).unwrap().event
+}
+
+pub fn use_request(booking: BookingId, holder: &str, payments: &[(&str, &str)]) -> ServiceUseRequest {
+    ServiceUseRequest {
+        booking,
+        holder: EnterpriseId::new(holder).unwrap(),
         payments: payments.iter().map(|(v, a)| VoucherPayment { voucher: voucher(v), amount: money(a) }).collect(),
     }
 }
 
-pub fn redemption(service_id: &str, invoice: &str, amount: &str) -> RedemptionRequest {
+pub fn redemption(booking: BookingId, invoice: &str, amount: &str) -> RedemptionRequest {
     RedemptionRequest {
-        service: service(service_id),
+        booking,
         invoice: Invoice { number: invoice.into(), issued_on: date(3, 12), amount: money(amount) },
-        completed_on: date(3, 11),
     }
 }
 

@@ -162,8 +162,16 @@ class VoucherVectorsTest {
             "register_applicant" -> network.registerApplicant(who, now, asJson(step["applicant"]))
             "record_provider_ties" -> network.recordProviderTies(who, now, asJson(step["ties"]))
             "publish_voucher_scheme" -> network.publishVoucherScheme(who, now, asJson(step["scheme"]))
+            "set_booking_policy" ->
+                network.setBookingPolicy(who, now, text(step, "instrument"), Instant.parse(text(step, "effective_from")), asJson(step["policy"]))
+            "request_samples" -> network.requestSamples(who, now, asJson(step["request"])).event
+            "confirm_booking" -> network.confirmBooking(who, now, step["booking"].asLong()).event
+            "complete_booking" -> network.completeBooking(who, now, step["booking"].asLong(), asJson(step["completion"])).event
+            "cancel_booking" -> network.cancelBooking(who, now, step["booking"].asLong(), optionalText(step, "reason")).event
+            "open_fund_year" ->
+                network.openFundYear(who, now, step["year"].asInt(), BigDecimal(text(step, "appropriation")), asJson(step["budget"]))
             "fund_voucher_pool" ->
-                network.fundVoucherPool(who, now, text(step, "scheme"), BigDecimal(text(step, "amount")), text(step, "source"))
+                network.fundVoucherPool(who, now, text(step, "scheme"), step["fund_year"].asInt(), BigDecimal(text(step, "amount")))
             "withdraw_from_voucher_pool" ->
                 network.withdrawFromVoucherPool(who, now, text(step, "scheme"), BigDecimal(text(step, "amount")), text(step, "reason"))
             "apply_for_vouchers" -> network.applyForVouchers(who, now, asJson(step["request"]))
@@ -175,9 +183,9 @@ class VoucherVectorsTest {
             "decide_voucher_applications" -> network.decideVoucherApplications(who, now, text(step, "scheme"))
             "issue_vouchers" -> network.issueVouchers(who, now, text(step, "application"))
             "use_vouchers" -> network.useVouchers(who, now, asJson(step["request"]))
-            "cancel_voucher_use" -> network.cancelVoucherUse(who, now, text(step, "service"), text(step, "reason"))
+            "cancel_voucher_use" -> network.cancelVoucherUse(who, now, step["booking"].asLong(), text(step, "reason"))
             "request_redemption" -> network.requestRedemption(who, now, asJson(step["request"]))
-            "audit_redemption" -> network.auditRedemption(who, now, text(step, "service"), asJson(step["decision"]))
+            "audit_redemption" -> network.auditRedemption(who, now, step["booking"].asLong(), asJson(step["decision"]))
             "expire_vouchers" -> network.expireVouchers(who, now, text(step, "scheme"))
             else -> fail("op $op is unknown to this runner")
         }
@@ -185,7 +193,7 @@ class VoucherVectorsTest {
 
     private fun checkExpectations(network: Network, expect: JsonNode?) {
         if (expect == null || expect.isNull) return
-        val known = setOf("applications", "vouchers", "services", "pool", "report")
+        val known = setOf("applications", "vouchers", "services", "pool", "fund", "report")
         assertTrue((expect.fieldNames().asSequence().toSet() - known).isEmpty())
         expect["applications"]?.fields()?.forEach { (id, expected) ->
             val application = json.readTree(network.voucherApplication(id))
@@ -201,7 +209,7 @@ class VoucherVectorsTest {
             }
         }
         expect["services"]?.fields()?.forEach { (id, expected) ->
-            val service = json.readTree(network.voucherServiceUse(id))
+            val service = json.readTree(network.voucherServiceUse(id.toLong()))
             assertEquals(text(expected, "state"), text(service["state"], "state"), id)
             assertEquals(text(expected, "total"), text(service, "total"), id)
             assertEquals(text(expected, "share_limit"), text(service["share"], "limit"), id)
@@ -214,6 +222,18 @@ class VoucherVectorsTest {
             assertEquals(text(expected, "reserved"), totals.reserved.toPlainString(), "pool reserved")
             assertEquals(text(expected, "paid"), totals.paid.toPlainString(), "pool paid")
             assertEquals(text(expected, "free"), totals.free.toPlainString(), "pool free")
+        }
+        expect["fund"]?.let { expected ->
+            val office = Actor.Office("office-1")
+            val report = json.readTree(network.fundReport(office, 2018))
+            val line = report["categories"].first { text(it, "category") == "vouchers" }
+            assertEquals(text(expected, "spent"), text(line, "spent"), "fund spent")
+            assertEquals(text(expected, "balance"), text(line, "balance"), "fund balance")
+            val holding = json.readTree(network.voucherPoolHolding(office, 2018, scheme))
+            assertEquals(text(expected, "held"), text(holding, "held"), "fund held")
+            val totals = network.voucherPoolTotals(scheme)
+            val cash = totals.funded - totals.withdrawn - totals.paid
+            assertEquals(0, BigDecimal(text(holding, "held")).compareTo(cash), "fund ledger and pool disagree")
         }
         expect["report"]?.let { expected ->
             val totals = json.readTree(network.voucherReport(scheme))["totals"]
@@ -296,7 +316,7 @@ class VoucherVectorsTest {
     fun poolAmountKeepsCoreAmountCheck() {
         val network = lifecycleNetwork()
         val error = assertThrows<LabshareException.InvalidInput> {
-            network.fundVoucherPool(Actor.Office("office-1"), Instant.parse("2018-03-01T02:00:00Z"), scheme, BigDecimal("0.001"), "budget")
+            network.fundVoucherPool(Actor.Office("office-1"), Instant.parse("2018-03-01T02:00:00Z"), scheme, 2018, BigDecimal("0.001"))
         }
         assertEquals("invalid_amount", error.code)
     }
