@@ -11,10 +11,11 @@
 //! each, and training records where a policy requires them. Then 50,000
 //! users make 1,000,000 bookings from 2019 to 2024, which are confirmed,
 //! rejected, cancelled, checked in and completed, and each instrument files
-//! a usage report: about 2.97 million events. The run then measures, once each,
-//! writing the journal as JSON Lines, reading and verifying it, replaying the
-//! events in memory, writing a snapshot after 90 % of the events, resuming
-//! from that snapshot with the journal tail, and replaying the whole file.
+//! a usage report: about 2.97 million events. The run then times each step
+//! once. It writes the journal as JSON Lines, reads and verifies it, and
+//! replays the events in memory. It writes a snapshot after 90 % of the
+//! events, resumes from that snapshot with the journal tail, and replays the
+//! whole file.
 //! A counting global allocator records the peak of live heap bytes during
 //! each step. The criterion groups run the same generator at a small scale.
 
@@ -297,9 +298,9 @@ fn plan_steps(planned: &[PlannedBooking], rng: &mut ChaCha8Rng) -> Vec<(DateTime
     steps
 }
 
-/// Builds a network through the public API and returns its journal. It
-/// holds units, instruments submitted and published with a booking policy
-/// each, and training records where a policy requires them. Then come the
+/// Builds a network through the public API and returns its journal. The
+/// network contains units, instruments submitted and published with a
+/// booking policy each, and training records where a policy requires them. Then come the
 /// bookings with their later steps in time order, and a usage report per
 /// instrument for the last booking year.
 fn synthetic_journal(scale: &Scale) -> Vec<Event> {
@@ -491,7 +492,7 @@ fn national_scale() {
     let network = network.unwrap_or_else(|e| panic!("{e}"));
     println!("  state: {} bookings, {} service records", network.booking().booking_count(), network.booking().service_records().len());
 
-    // The snapshot is taken after 90 % of the events, and the tail holds the rest.
+    // The snapshot covers the first 90 % of the events, and the tail contains the rest.
     let kept = count / 10 * 9;
     let at_snapshot = Network::replay(&events[..kept]).unwrap_or_else(|e| panic!("{e}"));
     drop(events);

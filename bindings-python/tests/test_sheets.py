@@ -1,9 +1,9 @@
 """Spreadsheet import, the service-record book and the national export.
 
-Uses the files in core/tests/data/exchange/ and expects the values that
-core/tests/exchange_services.rs checks: the instrument list builds the
-network of that file, and the service list has one bad row (10), an
-unknown instrument (row 6) and a repeat of row 2 (row 7).
+The tests read the files in core/tests/data/exchange/ and expect the
+values that core/tests/exchange_services.rs checks. The instrument list
+builds the network of that file. The service list has one bad row (10),
+an unknown instrument (row 6) and a repeat of row 2 (row 7).
 """
 
 import json

@@ -32,8 +32,8 @@ type Key = (DateTime<Utc>, BookingId);
 pub(crate) struct Entry {
     pub(crate) start: DateTime<Utc>,
     pub(crate) end: DateTime<Utc>,
-    /// First instant at which the booking no longer holds its slot: the
-    /// deadline of a request, offer or confirmed booking, and
+    /// First instant at which the booking no longer occupies its slot. This
+    /// is the deadline of a request, offer or confirmed booking, and
     /// `DateTime::<Utc>::MAX_UTC` for a checked-in or completed one.
     pub(crate) held_until: DateTime<Utc>,
     pub(crate) id: BookingId,
@@ -44,7 +44,7 @@ impl Entry {
         (self.start, self.id)
     }
 
-    /// Returns true if the booking holds its slot at `now`.
+    /// Returns true if the booking occupies its slot at `now`.
     pub(crate) fn holds_at(&self, now: DateTime<Utc>) -> bool {
         now < self.held_until
     }

@@ -6,7 +6,7 @@
 //! lists, [`plan_instruments`] then shows what an import would change (a dry
 //! run), and [`apply_instruments`] makes the changes as journal events. It
 //! makes all of them, or none if any row has a problem, unless the caller
-//! asks to take the good rows only. Service records go the same way into the
+//! requests the good rows only. Service records go the same way into the
 //! network's service-record book through
 //! [`super::service_import::plan_services`] and
 //! [`super::service_import::apply_services`].

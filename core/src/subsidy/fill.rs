@@ -66,7 +66,7 @@ impl Breakpoint {
 /// and walks them upwards, keeping the sum of the bounds of slots held at a
 /// bound and the weight of the free slots. The sum at a breakpoint is then
 /// `fixed + λ·free_weight`. The last breakpoint whose sum does not exceed
-/// `target` starts the segment that contains the answer, and the classes are
+/// `target` starts the segment that contains λ, and the classes are
 /// read off that segment. All comparisons are exact integer
 /// cross-multiplications. The caller guarantees `Σ lower ≤ target ≤ Σ reachable`.
 pub(super) fn water_fill(slots: &[Slot], target: i128) -> Result<Fill> {

@@ -18,10 +18,11 @@
 //!    scheme's share of the booking's fee, which is the quote from the
 //!    instrument's fee standard, or the service record once completed;
 //! 6. after the booking is completed, the provider requests redemption with
-//!    its invoice for the completed amount (申请兑付), and what the vouchers
-//!    pay above the share of that amount goes back to them; the office pays
-//!    from the pool, recorded as a payment of the fund's voucher category,
-//!    returns the request for correction or rejects it (审核兑付);
+//!    its invoice for the completed amount (申请兑付). What the vouchers pay
+//!    above the share of that amount goes back to them. The office then pays
+//!    from the pool, which the fund ledger records as a payment of its
+//!    voucher category, or returns the request for correction, or rejects
+//!    it (审核兑付);
 //! 7. at expiry the unused balances go back to the pool (过期回收).
 //!
 //! For every voucher, face value = used + remaining + expired.

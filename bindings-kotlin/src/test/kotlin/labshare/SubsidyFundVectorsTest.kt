@@ -108,7 +108,7 @@ class SubsidyFundVectorsTest {
         if (case["incomes"].none { it.has("instruments") }) checkColumns(rules, budget, case["incomes"], result)
     }
 
-    /** The column forms give the amounts and limits of allocateSubsidy, from BigDecimal and from fen. */
+    /** Checks that both column forms, from BigDecimal and from fen, give the amounts and limits of allocateSubsidy. */
     private fun checkColumns(rules: String, budget: BigDecimal, incomes: JsonNode, result: JsonNode) {
         val units = incomes.map { it["unit"].asText() }
         val audited = incomes.map { BigDecimal(it["audited"].asText()) }
