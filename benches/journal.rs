@@ -4,6 +4,7 @@
 //! ```text
 //! cargo bench -p labshare --bench journal
 //! LABSHARE_BENCH_SKIP_NATIONAL=1 cargo bench -p labshare --bench journal   # criterion groups only
+//! LABSHARE_BENCH_NATIONAL=memory cargo bench -p labshare --bench journal -- nomatch   # build and in-memory replay only
 //! ```
 //!
 //! The national-scale run builds a network through the public API: 2,000
@@ -480,17 +481,20 @@ fn national_scale() {
     let count = events.len();
     println!("  built {count} events by executing them: {}", cost.rates(count));
 
+    let (network, cost) = measure(|| Network::replay(&events));
+    println!("  Network::replay (in memory): {}", cost.rates(count));
+    let network = network.unwrap_or_else(|e| panic!("{e}"));
+    println!("  state: {} bookings, {} service records", network.booking().booking_count(), network.booking().service_records().len());
+    if std::env::var("LABSHARE_BENCH_NATIONAL").is_ok_and(|steps| steps == "memory") {
+        return;
+    }
+
     let (bytes, cost) = measure(|| write_jsonl(&events).unwrap_or_default());
     println!("  write_jsonl: {}; file {:.1} MiB", cost.rates(count), mib(bytes.len()));
 
     let (read, cost) = measure(|| read_jsonl(&bytes).map(|events| events.len()));
     println!("  read_jsonl (parse + hash check): {}", cost.rates(count));
     assert_eq!(read.ok(), Some(count));
-
-    let (network, cost) = measure(|| Network::replay(&events));
-    println!("  Network::replay (in memory): {}", cost.rates(count));
-    let network = network.unwrap_or_else(|e| panic!("{e}"));
-    println!("  state: {} bookings, {} service records", network.booking().booking_count(), network.booking().service_records().len());
 
     // The snapshot covers the first 90 % of the events, and the tail contains the rest.
     let kept = count / 10 * 9;

@@ -11,12 +11,12 @@
 //! service content 200, sharing rules 500, fee standard 500, at most four
 //! disciplines.
 
-use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::id_map::IdMap;
 use crate::access::{self, Actor};
 use crate::error::{Entity, Error, Result};
 use crate::ids::{InstrumentId, UnitId};
@@ -464,8 +464,8 @@ pub enum RegistryChange {
 /// Member units and instruments.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Registry {
-    units: BTreeMap<UnitId, Unit>,
-    instruments: BTreeMap<InstrumentId, Instrument>,
+    units: IdMap<UnitId, Unit>,
+    instruments: IdMap<InstrumentId, Instrument>,
 }
 
 impl Registry {

@@ -234,20 +234,23 @@ impl BookingBook {
                 }
             }
 
-            let (over, limit_zh, limit_en, used_zh, used_en) = match quota.limit {
-                QuotaLimit::Bookings(max) => (
-                    count > max,
-                    format!("{max} 次"),
-                    format!("{max} bookings"),
-                    format!("{count} 次"),
-                    format!("{count} bookings"),
-                ),
-                QuotaLimit::Hours(max) => {
-                    let hours = Decimal::from(minutes) / Decimal::from(60);
-                    (hours > max, format!("{max} 小时"), format!("{max} hours"), format!("{} 小时", hours.normalize()), format!("{} hours", hours.normalize()))
-                }
+            let hours = || Decimal::from(minutes) / Decimal::from(60);
+            let over = match quota.limit {
+                QuotaLimit::Bookings(max) => count > max,
+                QuotaLimit::Hours(max) => hours() > max,
             };
             if over {
+                let (limit_zh, limit_en, used_zh, used_en) = match quota.limit {
+                    QuotaLimit::Bookings(max) => {
+                        (format!("{max} 次"), format!("{max} bookings"), format!("{count} 次"), format!("{count} bookings"))
+                    }
+                    QuotaLimit::Hours(max) => (
+                        format!("{max} 小时"),
+                        format!("{max} hours"),
+                        format!("{} 小时", hours().normalize()),
+                        format!("{} hours", hours().normalize()),
+                    ),
+                };
                 let period = quota.period.label();
                 let (who_zh, who_en) = match quota.scope {
                     QuotaScope::User => ("每位用户", "each user"),

@@ -344,8 +344,7 @@ impl BookingBook {
             BookingState::Confirmed => no_show_due(&policy, start),
             _ => booking.due,
         };
-        self.unindex_booking(id);
-        if let Ok(stored) = self.stored_mut(id) {
+        self.update_booking(id, |stored| {
             stored.start = start;
             stored.end = end;
             stored.due = due;
@@ -353,8 +352,7 @@ impl BookingBook {
                 stored.buffer_before = policy.buffer_before_minutes as u16;
                 stored.buffer_after = policy.buffer_after_minutes as u16;
             }
-        }
-        self.index_booking(id);
+        });
         self.offer_freed(booking.instrument, now);
         Ok(())
     }
@@ -404,26 +402,20 @@ impl BookingBook {
         let test_item = booking.details.as_ref().and_then(|d| d.test_item.as_deref());
         let amount = match completion.amount {
             Some(amount) => amount,
-            None => {
-                let quote = quote::compute(policy, booking.user_type, completion.actual_hours, completion.samples, test_item)?;
-                quote.amount
-            }
+            None => quote::amount(policy, booking.user_type, completion.actual_hours, completion.samples, test_item)?,
         };
         let party = self.party(booking.party).ok_or_else(|| Error::not_found(Entity::Booking, id))?;
         let record = ServiceRecord::new(id, booking, &data.id, provider, party, data.profile.zone, now, completion, amount);
         let (is_sample_request, end, slot) = (booking.is_sample_request, booking.end, booking.instrument);
 
-        if !is_sample_request && now < end {
-            self.unindex_booking(id);
-            if let Ok(stored) = self.stored_mut(id) {
+        let ends_early = !is_sample_request && now < end;
+        self.update_booking(id, |stored| {
+            if ends_early {
                 stored.end = now.max(stored.start);
             }
-            self.index_booking(id);
-        }
-        self.set_state(id, BookingState::Completed, None);
-        if let Ok(stored) = self.stored_mut(id) {
+            stored.state = BookingState::Completed;
             stored.details_mut().completion = Some(completion.clone());
-        }
+        });
         self.data.service_records.push(record);
         if !is_sample_request {
             self.offer_freed(slot, now);
@@ -476,14 +468,12 @@ impl BookingBook {
 
     /// Changes the stored state, keeping the indexes in step.
     pub(crate) fn set_state(&mut self, id: BookingId, state: BookingState, due: Option<DateTime<Utc>>) {
-        self.unindex_booking(id);
-        if let Ok(booking) = self.stored_mut(id) {
+        self.update_booking(id, |booking| {
             booking.state = state;
             if let Some(due) = due {
                 booking.due = due;
             }
-        }
-        self.index_booking(id);
+        });
     }
 
     fn set_reason(&mut self, id: BookingId, reason: &str) {

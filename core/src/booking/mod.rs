@@ -38,6 +38,7 @@ mod waitlist;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rustc_hash::FxHashMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -415,15 +416,22 @@ impl Default for BookingData {
 }
 
 /// Lookup structures derived from [`BookingData`].
+///
+/// The maps are only probed, never iterated, so hash order cannot leak into
+/// results. FxHash has a fixed seed, so runs stay reproducible.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Indexes {
-    pub(crate) instruments: BTreeMap<InstrumentId, u32>,
-    pub(crate) actors: BTreeMap<String, Vec<u32>>,
-    pub(crate) unit_parties: BTreeMap<UnitId, Vec<u32>>,
+    pub(crate) instruments: FxHashMap<InstrumentId, u32>,
+    pub(crate) actors: FxHashMap<String, Vec<u32>>,
+    pub(crate) unit_parties: FxHashMap<UnitId, Vec<u32>>,
     pub(crate) occupancy: Vec<Occupancy>,
     /// Per instrument: (party, start, booking) of the slot bookings that count or may
     /// come to count for quotas.
     pub(crate) by_party: Vec<BTreeSet<(u32, DateTime<Utc>, BookingId)>>,
+    /// Per instrument: the waitlist entries that were waiting when last
+    /// looked at, in join order. An entry never returns to waiting once it
+    /// leaves that state, so stale ids are dropped when the list is read.
+    pub(crate) waiting: Vec<Vec<WaitlistId>>,
 }
 
 impl PartialEq for Indexes {
@@ -434,6 +442,15 @@ impl PartialEq for Indexes {
 }
 
 impl Eq for Indexes {}
+
+/// Where one booking appears in the indexes: its instrument slot, its
+/// occupancy entry if it holds time, and its quota key if it counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IndexPlace {
+    slot: usize,
+    occupancy: Option<occupancy::Entry>,
+    quota: Option<(u32, DateTime<Utc>, BookingId)>,
+}
 
 /// All booking state of a network.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -470,6 +487,12 @@ impl BookingBook {
             index.instruments.insert(instrument.id.clone(), i as u32);
             index.occupancy.push(Occupancy::default());
             index.by_party.push(BTreeSet::new());
+            index.waiting.push(Vec::new());
+        }
+        for entry in self.data.waitlist.iter().filter(|entry| entry.state == WaitlistState::Waiting) {
+            if let Some(list) = index.instruments.get(&entry.instrument).and_then(|slot| index.waiting.get_mut(*slot as usize)) {
+                list.push(entry.id);
+            }
         }
         for (i, party) in self.data.parties.iter().enumerate() {
             index.actors.entry(party.actor.clone()).or_default().push(i as u32);
@@ -630,39 +653,77 @@ impl BookingBook {
         slot
     }
 
-    /// Adds the booking to the occupancy and quota indexes where it belongs.
-    pub(crate) fn index_booking(&mut self, id: BookingId) {
-        let Ok(booking) = self.stored(id) else { return };
-        let slot = booking.instrument as usize;
-        let (held_until, is_sample, (blocked_start, blocked_end), party, start) =
-            (booking.held_until(), booking.is_sample_request, booking.blocked(), booking.party, booking.start);
+    /// Returns where the booking belongs in the occupancy and quota indexes.
+    fn index_place(&self, id: BookingId) -> Option<IndexPlace> {
+        let booking = self.stored(id).ok()?;
+        let occupancy = booking.held_until().map(|held_until| {
+            let (start, end) = booking.blocked();
+            occupancy::Entry { start, end, held_until, id }
+        });
         // Closed bookings never count again, so the quota index drops them.
         let may_count = booking.state.counts_for_quota() || booking.state == BookingState::Offered;
-        if let Some(held_until) = held_until
-            && let Some(occupancy) = self.index.occupancy.get_mut(slot)
-        {
-            occupancy.insert(occupancy::Entry { start: blocked_start, end: blocked_end, held_until, id });
-        }
-        if !is_sample && may_count && let Some(by_party) = self.index.by_party.get_mut(slot) {
-            by_party.insert((party, start, id));
+        let quota = (!booking.is_sample_request && may_count).then_some((booking.party, booking.start, id));
+        Some(IndexPlace { slot: booking.instrument as usize, occupancy, quota })
+    }
+
+    /// Adds the booking to the occupancy and quota indexes where it belongs.
+    pub(crate) fn index_booking(&mut self, id: BookingId) {
+        if let Some(place) = self.index_place(id) {
+            self.move_in_indexes(None, Some(place));
         }
     }
 
-    /// Removes the booking from the indexes; call before changing its times or state.
-    pub(crate) fn unindex_booking(&mut self, id: BookingId) {
-        let Ok(booking) = self.stored(id) else { return };
-        let slot = booking.instrument as usize;
-        let (blocked_start, party, start) = (booking.blocked().0, booking.party, booking.start);
-        if let Some(occupancy) = self.index.occupancy.get_mut(slot) {
-            occupancy.remove(id, blocked_start);
+    /// Changes a stored booking with `change` and moves it in the indexes
+    /// from where it was to where it now belongs.
+    pub(crate) fn update_booking(&mut self, id: BookingId, change: impl FnOnce(&mut Booking)) {
+        let before = self.index_place(id);
+        if let Ok(booking) = self.stored_mut(id) {
+            change(booking);
         }
-        if let Some(by_party) = self.index.by_party.get_mut(slot) {
-            by_party.remove(&(party, start, id));
+        let after = self.index_place(id);
+        self.move_in_indexes(before, after);
+    }
+
+    /// Replaces the index entries of `before` by those of `after`, touching
+    /// only what differs. A state change usually moves only the lapse
+    /// instant, which the occupancy index updates in place.
+    fn move_in_indexes(&mut self, before: Option<IndexPlace>, after: Option<IndexPlace>) {
+        let old = before.as_ref().and_then(|place| Some((place.slot, place.occupancy?)));
+        let new = after.as_ref().and_then(|place| Some((place.slot, place.occupancy?)));
+        if old != new {
+            // Occupancy::insert replaces an entry with the same start and id.
+            let same_key = matches!((old, new), (Some((a, x)), Some((b, y))) if a == b && x.start == y.start && x.id == y.id);
+            if let Some((slot, entry)) = old
+                && !same_key
+                && let Some(occupancy) = self.index.occupancy.get_mut(slot)
+            {
+                occupancy.remove(entry.id, entry.start);
+            }
+            if let Some((slot, entry)) = new
+                && let Some(occupancy) = self.index.occupancy.get_mut(slot)
+            {
+                occupancy.insert(entry);
+            }
+        }
+
+        let old = before.and_then(|place| Some((place.slot, place.quota?)));
+        let new = after.and_then(|place| Some((place.slot, place.quota?)));
+        if old != new {
+            if let Some((slot, key)) = old
+                && let Some(by_party) = self.index.by_party.get_mut(slot)
+            {
+                by_party.remove(&key);
+            }
+            if let Some((slot, key)) = new
+                && let Some(by_party) = self.index.by_party.get_mut(slot)
+            {
+                by_party.insert(key);
+            }
         }
     }
 
-    /// Lists every difference between the occupancy index and the booking
-    /// records: a missing, extra or stale entry. Empty when they agree.
+    /// Lists every difference between the occupancy and waitlist indexes and
+    /// the records: a missing, extra or stale entry. Empty when they agree.
     /// Tests call this after each operation.
     #[doc(hidden)]
     pub fn index_mismatches(&self) -> Vec<String> {
@@ -683,6 +744,19 @@ impl BookingBook {
             }
             if occupancy.len() != stored.len() {
                 mismatches.push(format!("instrument slot {slot}: length {} for {} entries", occupancy.len(), stored.len()));
+            }
+        }
+        for (slot, (instrument, listed)) in self.data.instruments.iter().zip(&self.index.waiting).enumerate() {
+            let wanted: Vec<WaitlistId> = self
+                .data
+                .waitlist
+                .iter()
+                .filter(|entry| entry.instrument == instrument.id && entry.state == WaitlistState::Waiting)
+                .map(|entry| entry.id)
+                .collect();
+            let found: Vec<WaitlistId> = listed.iter().copied().filter(|id| self.is_waiting(*id)).collect();
+            if found != wanted {
+                mismatches.push(format!("instrument slot {slot}: waiting index {found:?}, records {wanted:?}"));
             }
         }
         mismatches
@@ -848,6 +922,7 @@ impl BookingBook {
         self.index.instruments.insert(id.clone(), slot);
         self.index.occupancy.push(Occupancy::default());
         self.index.by_party.push(BTreeSet::new());
+        self.index.waiting.push(Vec::new());
         slot
     }
 }

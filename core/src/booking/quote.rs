@@ -44,21 +44,53 @@ pub fn compute(
     samples: u32,
     test_item: Option<&str>,
 ) -> Result<Quote> {
+    let parts = price(policy, user_type, hours, samples, test_item)?;
+
     let mut explanation = Explanation::default();
-    let mut amount = Money::ZERO;
-    let mut charged_any = false;
+    if let Some((rate, part)) = parts.hours {
+        explanation.push(
+            format!("机时 {} 小时 × {}/小时（{}）= {}", hours.normalize(), rate, user_type.label_zh(), part),
+            format!("{} hours × {}/hour ({:?}) = {}", hours.normalize(), rate, user_type, part),
+        );
+    }
+    if let Some((rate, part)) = parts.samples {
+        explanation.push(
+            format!("样品 {samples} 个 × {}/个（{}）= {}", rate, user_type.label_zh(), part),
+            format!("{samples} samples × {}/sample ({:?}) = {}", rate, user_type, part),
+        );
+    }
+    let amount = parts.amount;
+    explanation.push(format!("合计 {amount}"), format!("total {amount}"));
+    Ok(Quote { user_type, hours, samples, test_item: test_item.map(str::to_owned), amount, explanation })
+}
+
+/// Computes only the amount of [`compute`], without the explanation text,
+/// for replay paths that store the amount and never show the steps.
+///
+/// # Errors
+///
+/// As [`compute`].
+pub(crate) fn amount(policy: &BookingPolicy, user_type: UserType, hours: Decimal, samples: u32, test_item: Option<&str>) -> Result<Money> {
+    Ok(price(policy, user_type, hours, samples, test_item)?.amount)
+}
+
+/// The rate and amount of each charged part, and their total.
+struct Parts {
+    hours: Option<(Money, Money)>,
+    samples: Option<(Money, Money)>,
+    amount: Money,
+}
+
+fn price(policy: &BookingPolicy, user_type: UserType, hours: Decimal, samples: u32, test_item: Option<&str>) -> Result<Parts> {
+    let mut parts = Parts { hours: None, samples: None, amount: Money::ZERO };
     let mut missing = Vec::new();
 
     if hours > Decimal::ZERO {
         match find_rate(policy, user_type, FeeBasis::Hour, test_item) {
             Some(rate) => {
                 let part = rate.rate.mul_rounded(hours)?;
-                explanation.push(
-                    format!("机时 {} 小时 × {}/小时（{}）= {}", hours.normalize(), rate.rate, user_type.label_zh(), part),
-                    format!("{} hours × {}/hour ({:?}) = {}", hours.normalize(), rate.rate, user_type, part),
-                );
-                amount = amount.checked_add(part)?;
-                charged_any = true;
+                parts.amount = parts.amount.checked_add(part)?;
+                parts.hours = Some((rate.rate, part));
             }
             None => missing.push(FeeBasis::Hour),
         }
@@ -67,16 +99,14 @@ pub fn compute(
         match find_rate(policy, user_type, FeeBasis::Sample, test_item) {
             Some(rate) => {
                 let part = rate.rate.mul_rounded(Decimal::from(samples))?;
-                explanation.push(
-                    format!("样品 {samples} 个 × {}/个（{}）= {}", rate.rate, user_type.label_zh(), part),
-                    format!("{samples} samples × {}/sample ({:?}) = {}", rate.rate, user_type, part),
-                );
-                amount = amount.checked_add(part)?;
-                charged_any = true;
+                parts.amount = parts.amount.checked_add(part)?;
+                parts.samples = Some((rate.rate, part));
             }
             None => missing.push(FeeBasis::Sample),
         }
     }
+
+    let charged_any = parts.hours.is_some() || parts.samples.is_some();
     if !charged_any && !missing.is_empty() {
         let item = test_item.unwrap_or("-");
         return Err(Error::rule(
@@ -87,8 +117,7 @@ pub fn compute(
             ),
         ));
     }
-    explanation.push(format!("合计 {amount}"), format!("total {amount}"));
-    Ok(Quote { user_type, hours, samples, test_item: test_item.map(str::to_owned), amount, explanation })
+    Ok(parts)
 }
 
 fn find_rate<'a>(policy: &'a BookingPolicy, user_type: UserType, basis: FeeBasis, test_item: Option<&str>) -> Option<&'a FeeRate> {
@@ -111,6 +140,7 @@ mod tests {
         let quote = compute(&policy, UserType::External, Decimal::new(15, 1), 0, None).unwrap();
         // 333.33 × 1.5 = 499.995, which rounds half-up to 500.00.
         assert_eq!(quote.amount, Money::parse("500.00").unwrap());
+        assert_eq!(amount(&policy, UserType::External, Decimal::new(15, 1), 0, None).unwrap(), quote.amount);
     }
 
     #[test]

@@ -167,15 +167,13 @@ impl BookingBook {
                 BookingState::Requested => self.request_due(&policy, stored.created, Some(start))?,
                 _ => no_show_due(&policy, start),
             };
-            self.unindex_booking(booking);
-            if let Ok(stored) = self.stored_mut(booking) {
+            self.update_booking(booking, |stored| {
                 stored.start = start;
                 stored.end = end;
                 stored.due = due;
                 stored.buffer_before = policy.buffer_before_minutes as u16;
                 stored.buffer_after = policy.buffer_after_minutes as u16;
-            }
-            self.index_booking(booking);
+            });
         }
         if let Some(series) = crate::booking::series_index(id).and_then(|i| self.data.series.get_mut(i)) {
             series.skipped.clear();

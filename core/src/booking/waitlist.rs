@@ -57,6 +57,9 @@ impl BookingBook {
             state: WaitlistState::Waiting,
             offer: None,
         });
+        if let Some(listed) = self.index.waiting.get_mut(slot as usize) {
+            listed.push(id);
+        }
         Ok(())
     }
 
@@ -68,13 +71,12 @@ impl BookingBook {
         let start = booking.start;
 
         let (state, due) = self.first_state(&policy, now, start)?;
-        self.set_state(id, state, Some(due));
-        if let Ok(stored) = self.stored_mut(id) {
+        self.update_booking(id, |stored| {
+            stored.state = state;
+            stored.due = due;
             // The user took the offer, so the request keeps the slot until the owner decides.
             stored.holds_while_pending = true;
-        }
-        self.unindex_booking(id);
-        self.index_booking(id);
+        });
         self.close_offer_entry(id, WaitlistState::Booked);
         Ok(())
     }
@@ -118,15 +120,13 @@ impl BookingBook {
     /// Offers free slots on the instrument to waiting entries, earliest first.
     /// Entries whose wanted start has passed lapse.
     pub(crate) fn offer_freed(&mut self, slot: u32, now: DateTime<Utc>) {
-        let Ok(instrument) = self.instrument_at(slot).map(|data| data.id.clone()) else { return };
-        let waiting: Vec<WaitlistId> = self
-            .data
-            .waitlist
-            .iter()
-            .filter(|entry| entry.instrument == instrument && entry.state == WaitlistState::Waiting)
-            .map(|entry| entry.id)
-            .collect();
-        for id in waiting {
+        let Some(listed) = self.index.waiting.get_mut(slot as usize) else { return };
+        if listed.is_empty() {
+            return;
+        }
+        let mut waiting = std::mem::take(listed);
+        waiting.retain(|id| self.is_waiting(*id));
+        for &id in &waiting {
             let Ok(entry) = self.waitlist_entry(id).cloned() else { continue };
             if entry.start <= now {
                 self.set_entry_state(id, WaitlistState::Lapsed);
@@ -168,6 +168,14 @@ impl BookingBook {
                 stored.offer = Some(booking);
             }
         }
+        waiting.retain(|id| self.is_waiting(*id));
+        if let Some(listed) = self.index.waiting.get_mut(slot as usize) {
+            *listed = waiting;
+        }
+    }
+
+    pub(crate) fn is_waiting(&self, id: WaitlistId) -> bool {
+        self.waitlist_entry(id).is_ok_and(|entry| entry.state == WaitlistState::Waiting)
     }
 
     /// Closes the waitlist entry that `booking` was offered to.
