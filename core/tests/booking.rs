@@ -409,3 +409,62 @@ fn extreme_instants_are_errors_not_panics() {
     let deadline = network.booking().calendar().working_day_deadline(far, 2, labshare::calendar::MissingYear::WeekdaysOnly);
     assert_eq!(deadline.unwrap_err().code(), "invalid_value");
 }
+
+#[test]
+fn completed_booking_appears_once_in_the_national_service_export() {
+    use labshare::UnitId;
+    use labshare::exchange::national::{self, NationalRules, ServiceSelection};
+
+    let policy = BookingPolicy {
+        fees: vec![FeeRate { user_type: UserType::NetworkMember, basis: FeeBasis::Hour, test_item: None, rate: Money::parse("200").unwrap() }],
+        ..BookingPolicy::default()
+    };
+    let mut network = network_with(policy);
+    let request = labshare::booking::SlotRequest { purpose: "XRD 物相分析".to_owned(), ..slot(bj(2025, 10, 9, 9, 0), bj(2025, 10, 9, 12, 0)) };
+    let id = network.request_booking(&member("alice"), now(), request).unwrap().bookings[0];
+    network.confirm_booking(&owner(), now(), id).unwrap();
+    network.check_in(&member("alice"), bj(2025, 10, 9, 8, 45), id).unwrap();
+    let completion = Completion { actual_hours: Decimal::from(3), samples: 0, mode: ServiceMode::Guided, amount: None };
+    network.complete_booking(&owner(), bj(2025, 10, 9, 12, 0), id, completion.clone()).unwrap();
+
+    let rules = NationalRules::default();
+    let export = national::services_of_network(&network, &ServiceSelection::default(), &rules);
+    assert!(export.violations.is_empty() && export.notes.is_empty(), "{export:?}");
+    assert_eq!(export.records.len(), 1);
+    let row = &export.records[0];
+    assert_eq!(row.instrument_id, xrd().to_string());
+    assert_eq!(row.date, "2025-10-09");
+    assert_eq!(row.amount_yuan, "600.00", "3 h × 200 元");
+    assert_eq!(row.mode, "技术");
+    assert_eq!(row.hours.as_deref(), Some("3"));
+    assert_eq!(row.samples, None);
+    assert_eq!(row.content, "XRD 物相分析");
+    assert_eq!(row.user_unit, "新疆生物技术研究所");
+    assert_eq!(row.submit_state, "正式");
+    let csv = String::from_utf8(export.to_csv()).unwrap();
+    assert!(!csv.contains("alice"), "the client's account is personal data: {csv}");
+
+    // A unit that also imports the same service from its spreadsheet
+    // exports it once, with a note on the booked copy.
+    let booked = national::booked_service(&network, &network.booking().service_records()[0]);
+    network.import_services(&owner(), bj(2025, 10, 10, 9, 0), UnitId::new(OWNER_UNIT).unwrap(), vec![booked]).unwrap();
+    let export = national::services_of_network(&network, &ServiceSelection::default(), &rules);
+    assert_eq!(export.records.len(), 1);
+    assert_eq!(export.notes.len(), 1);
+    assert!(export.notes[0].note.en.contains(&format!("booking {id}")), "{}", export.notes[0].note.en);
+
+    // A booking with neither purpose nor test item has no service content,
+    // which the national field set requires.
+    let bare = network.request_booking(&member("bob"), now(), slot(bj(2025, 10, 10, 9, 0), bj(2025, 10, 10, 10, 0))).unwrap().bookings[0];
+    network.confirm_booking(&owner(), now(), bare).unwrap();
+    network.check_in(&member("bob"), bj(2025, 10, 10, 8, 50), bare).unwrap();
+    network.complete_booking(&owner(), bj(2025, 10, 10, 10, 0), bare, completion).unwrap();
+    let export = national::services_of_network(&network, &ServiceSelection::default(), &rules);
+    assert_eq!(export.records.len(), 1);
+    assert_eq!(export.notes.len(), 2);
+    assert!(export.notes[1].note.en.contains(&format!("booking {bare} has no service content")), "{}", export.notes[1].note.en);
+
+    let other_unit = ServiceSelection { unit: Some(UnitId::new(OTHER_UNIT).unwrap()), ..ServiceSelection::default() };
+    let export = national::services_of_network(&network, &other_unit, &rules);
+    assert!(export.records.is_empty() && export.notes.is_empty(), "the provider is {OWNER_UNIT}: {export:?}");
+}

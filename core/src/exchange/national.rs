@@ -15,9 +15,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::booking::{ServiceMode as BookedMode, ServiceRecord as BookedService};
 use crate::error::Result;
 use crate::ids::UnitId;
 use crate::lang::Text;
@@ -25,7 +27,7 @@ use crate::money::{Money, round_half_up};
 use crate::network::Network;
 use crate::registry::{Instrument, InstrumentRecord};
 
-use super::service::ServiceRecord;
+use super::service::{ServiceMode, ServiceRecord};
 use super::sheet::{sharing_label, source_label, write_csv, write_xlsx};
 
 /// Submit state of a national record (提交状态).
@@ -498,58 +500,149 @@ impl ServiceSelection {
     }
 }
 
-/// Exports the records of the network's service-record book that
-/// `selection` takes, unit by unit in the order they were recorded.
+/// Exports the network's service records that `selection` takes: first
+/// the records of the service-record book, unit by unit in the order they
+/// were recorded, then the services recorded by completing bookings, in the
+/// order they were completed.
 ///
 /// A record is final (正式) when its instrument is published and a draft
 /// (草稿) otherwise; drafts are left out when `rules.include_drafts` is off.
 /// Records of instruments below `rules.min_original_value` are left out,
-/// because the national platform does not list those instruments. Every
-/// record left out gets a note, and records over a length limit are
+/// because the national platform does not list those instruments. A booked
+/// service that repeats a record of the book is left out, so that a service
+/// also imported from the unit's spreadsheet counts once. A booked service
+/// without service content (no purpose and no test item) is left out too.
+/// Every record left out gets a note, and records over a length limit are
 /// reported as violations.
 pub fn services_of_network(network: &Network, selection: &ServiceSelection, rules: &NationalRules) -> NationalExport<NationalService> {
     let mut export =
         NationalExport { rules_version: rules.version.clone(), records: Vec::new(), violations: Vec::new(), notes: Vec::new() };
     for (unit, stored) in network.services().iter() {
-        let record = &stored.record;
-        if !selection.takes(unit, record) {
-            continue;
-        }
-        let id = service_id(record);
-        let Some((instrument, state)) =
-            network.registry().instrument(&record.instrument).ok().and_then(exported_version)
-        else {
-            continue;
-        };
-        if state == SubmitState::Draft && !rules.include_drafts {
-            export.notes.push(ExportNote {
-                record: id,
-                note: Text::new(
-                    format!("仪器 {} 尚未发布，服务记录为草稿，按规则未导出", record.instrument),
-                    format!("left out as a draft: instrument {} is not published yet", record.instrument),
-                ),
-            });
-            continue;
-        }
-        if let Some(minimum) = rules.min_original_value
-            && instrument.original_value < minimum
-        {
-            export.notes.push(ExportNote {
-                record: id,
-                note: Text::new(
-                    format!("仪器 {} 的原值低于国家平台的收录标准 {}，其服务记录未导出", record.instrument, minimum.format_wan()),
-                    format!(
-                        "left out: the original value of instrument {} is below the national threshold {}",
-                        record.instrument,
-                        minimum.format_wan()
+        export_service(&mut export, network, unit, &stored.record, selection, rules);
+    }
+    for booked in network.booking().service_records() {
+        let record = booked_service(network, booked);
+        if network.services().contains(&booked.provider_unit, &record) {
+            if selection.takes(&booked.provider_unit, &record) {
+                export.notes.push(ExportNote {
+                    record: service_id(&record),
+                    note: Text::new(
+                        format!("预约 {} 的服务已在服务记录台账中（如由表格导入），未重复导出", booked.booking),
+                        format!("left out: the service of booking {} is already in the service-record book, for example from a spreadsheet", booked.booking),
                     ),
-                ),
-            });
+                });
+            }
             continue;
         }
-        push_service(&mut export, record, state, rules);
+        if record.content.trim().is_empty() {
+            if selection.takes(&booked.provider_unit, &record) {
+                export.notes.push(ExportNote {
+                    record: service_id(&record),
+                    note: Text::new(
+                        format!("预约 {} 没有服务内容（预约用途或检测项目），未导出；请连同服务内容以服务记录导入", booked.booking),
+                        format!("left out: booking {} has no service content (purpose or test item); import the service with its content instead", booked.booking),
+                    ),
+                });
+            }
+            continue;
+        }
+        export_service(&mut export, network, &booked.provider_unit, &record, selection, rules);
     }
     export
+}
+
+/// Adds one record of `unit` to `export` if `selection` takes it, or a note
+/// saying why it is left out.
+fn export_service(
+    export: &mut NationalExport<NationalService>,
+    network: &Network,
+    unit: &UnitId,
+    record: &ServiceRecord,
+    selection: &ServiceSelection,
+    rules: &NationalRules,
+) {
+    if !selection.takes(unit, record) {
+        return;
+    }
+    let id = service_id(record);
+    let Some((instrument, state)) = network.registry().instrument(&record.instrument).ok().and_then(exported_version) else {
+        return;
+    };
+    if state == SubmitState::Draft && !rules.include_drafts {
+        export.notes.push(ExportNote {
+            record: id,
+            note: Text::new(
+                format!("仪器 {} 尚未发布，服务记录为草稿，按规则未导出", record.instrument),
+                format!("left out as a draft: instrument {} is not published yet", record.instrument),
+            ),
+        });
+        return;
+    }
+    if let Some(minimum) = rules.min_original_value
+        && instrument.original_value < minimum
+    {
+        export.notes.push(ExportNote {
+            record: id,
+            note: Text::new(
+                format!("仪器 {} 的原值低于国家平台的收录标准 {}，其服务记录未导出", record.instrument, minimum.format_wan()),
+                format!(
+                    "left out: the original value of instrument {} is below the national threshold {}",
+                    record.instrument,
+                    minimum.format_wan()
+                ),
+            ),
+        });
+        return;
+    }
+    push_service(export, record, state, rules);
+}
+
+/// Puts a service recorded by booking completion into the national field set.
+///
+/// The user's unit (用户单位) is the name of the client's member unit, or of
+/// the enterprise or team the client booked for. For a client of neither it
+/// stays empty: the account name is personal data. Hours and samples are
+/// given when above zero.
+pub fn booked_service(network: &Network, booked: &BookedService) -> ServiceRecord {
+    ServiceRecord {
+        instrument: booked.instrument.clone(),
+        date: booked.date,
+        amount: booked.amount,
+        content: booked.content.clone(),
+        mode: national_mode(booked.mode),
+        hours: (booked.hours > Decimal::ZERO).then_some(booked.hours),
+        samples: (booked.samples > 0).then_some(u64::from(booked.samples)),
+        funding_source: String::new(),
+        user_unit: client_unit_name(network, booked),
+        rating: None,
+        user_contact: String::new(),
+    }
+}
+
+fn national_mode(mode: BookedMode) -> ServiceMode {
+    match mode {
+        BookedMode::UserOperated => ServiceMode::Occupancy,
+        BookedMode::Guided => ServiceMode::Technical,
+        BookedMode::StaffRun => ServiceMode::Commissioned,
+        BookedMode::Remote => ServiceMode::Remote,
+        BookedMode::Other => ServiceMode::Other,
+    }
+}
+
+fn client_unit_name(network: &Network, booked: &BookedService) -> String {
+    if let Some(unit) = &booked.client_unit {
+        return network.registry().unit(unit).map_or_else(|_| unit.to_string(), |unit| unit.name.clone());
+    }
+    let enterprise = network
+        .booking()
+        .stored(booked.booking)
+        .ok()
+        .and_then(|booking| network.booking().party(booking.party))
+        .and_then(|party| party.enterprise.as_ref());
+    match enterprise {
+        Some(id) => network.enterprises.applicant(id).map_or_else(|_| id.to_string(), |applicant| applicant.name.clone()),
+        None => String::new(),
+    }
 }
 
 /// Exports `records` given by the caller in the national field set, all

@@ -25,10 +25,9 @@ use crate::registry::Registry;
 
 use super::service::{ServiceMode, ServiceRecord};
 
-/// Origin of a stored service record (来源).
-// NOTE: services recorded by booking completion (`booking::ServiceRecord`)
-// are kept by the booking book and not copied here; a `Booking` source
-// would mark them.
+/// Origin of a stored service record (来源). Services recorded by booking
+/// completion stay in the booking book; the national service export reads
+/// both books.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
