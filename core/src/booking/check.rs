@@ -218,7 +218,7 @@ impl BookingBook {
                     minutes += (*end - *start).num_minutes();
                 }
             }
-            let by_party = self.index.by_party.get(check.instrument as usize);
+            let by_party = self.index.slots.get(check.instrument as usize).map(|index| &index.by_party);
             for &party in parties {
                 let Some(by_party) = by_party else { break };
                 let range = by_party.range((party, from, BookingId(0))..).take_while(|(p, start, _)| *p == party && *start < to);
@@ -280,7 +280,7 @@ impl BookingBook {
         let before = Duration::minutes(i64::from(policy.buffer_before_minutes));
         let after = Duration::minutes(i64::from(policy.buffer_after_minutes));
         let (from, to) = (check.start - before, check.end + after);
-        let Some(occupancy) = self.index.occupancy.get(check.instrument as usize) else { return Ok(()) };
+        let Some(occupancy) = self.index.slots.get(check.instrument as usize).map(|index| &index.occupancy) else { return Ok(()) };
 
         let mut others = occupancy
             .overlapping(from, to)

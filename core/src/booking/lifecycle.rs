@@ -495,7 +495,7 @@ pub(crate) fn details(purpose: &str, voucher: Option<&str>) -> Option<Box<Bookin
         return None;
     }
     Some(Box::new(BookingDetails {
-        purpose: purpose.to_owned(),
+        purpose: purpose.into(),
         voucher: voucher.map(str::to_owned),
         ..BookingDetails::default()
     }))

@@ -424,14 +424,22 @@ pub(crate) struct Indexes {
     pub(crate) instruments: FxHashMap<InstrumentId, u32>,
     pub(crate) actors: FxHashMap<String, Vec<u32>>,
     pub(crate) unit_parties: FxHashMap<UnitId, Vec<u32>>,
-    pub(crate) occupancy: Vec<Occupancy>,
-    /// Per instrument: (party, start, booking) of the slot bookings that count or may
-    /// come to count for quotas.
-    pub(crate) by_party: Vec<BTreeSet<(u32, DateTime<Utc>, BookingId)>>,
-    /// Per instrument: the waitlist entries that were waiting when last
-    /// looked at, in join order. An entry never returns to waiting once it
-    /// leaves that state, so stale ids are dropped when the list is read.
-    pub(crate) waiting: Vec<Vec<WaitlistId>>,
+    /// Per instrument slot, the indexes of its bookings, kept together so
+    /// that checking a slot reads neighbouring memory.
+    pub(crate) slots: Vec<SlotIndex>,
+}
+
+/// The indexes of one instrument's bookings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SlotIndex {
+    pub(crate) occupancy: Occupancy,
+    /// (party, start, booking) of the slot bookings that count or may come
+    /// to count for quotas.
+    pub(crate) by_party: BTreeSet<(u32, DateTime<Utc>, BookingId)>,
+    /// The waitlist entries that were waiting when last looked at, in join
+    /// order. An entry never returns to waiting once it leaves that state,
+    /// so stale ids are dropped when the list is read.
+    pub(crate) waiting: Vec<WaitlistId>,
 }
 
 impl PartialEq for Indexes {
@@ -485,12 +493,10 @@ impl BookingBook {
         let mut index = Indexes::default();
         for (i, instrument) in self.data.instruments.iter().enumerate() {
             index.instruments.insert(instrument.id.clone(), i as u32);
-            index.occupancy.push(Occupancy::default());
-            index.by_party.push(BTreeSet::new());
-            index.waiting.push(Vec::new());
+            index.slots.push(SlotIndex::default());
         }
         for entry in self.data.waitlist.iter().filter(|entry| entry.state == WaitlistState::Waiting) {
-            if let Some(list) = index.instruments.get(&entry.instrument).and_then(|slot| index.waiting.get_mut(*slot as usize)) {
+            if let Some(list) = index.instruments.get(&entry.instrument).and_then(|slot| index.slots.get_mut(*slot as usize)).map(|slot| &mut slot.waiting) {
                 list.push(entry.id);
             }
         }
@@ -695,12 +701,12 @@ impl BookingBook {
             let same_key = matches!((old, new), (Some((a, x)), Some((b, y))) if a == b && x.start == y.start && x.id == y.id);
             if let Some((slot, entry)) = old
                 && !same_key
-                && let Some(occupancy) = self.index.occupancy.get_mut(slot)
+                && let Some(occupancy) = self.index.slots.get_mut(slot).map(|index| &mut index.occupancy)
             {
                 occupancy.remove(entry.id, entry.start);
             }
             if let Some((slot, entry)) = new
-                && let Some(occupancy) = self.index.occupancy.get_mut(slot)
+                && let Some(occupancy) = self.index.slots.get_mut(slot).map(|index| &mut index.occupancy)
             {
                 occupancy.insert(entry);
             }
@@ -710,12 +716,12 @@ impl BookingBook {
         let new = after.and_then(|place| Some((place.slot, place.quota?)));
         if old != new {
             if let Some((slot, key)) = old
-                && let Some(by_party) = self.index.by_party.get_mut(slot)
+                && let Some(by_party) = self.index.slots.get_mut(slot).map(|index| &mut index.by_party)
             {
                 by_party.remove(&key);
             }
             if let Some((slot, key)) = new
-                && let Some(by_party) = self.index.by_party.get_mut(slot)
+                && let Some(by_party) = self.index.slots.get_mut(slot).map(|index| &mut index.by_party)
             {
                 by_party.insert(key);
             }
@@ -728,7 +734,7 @@ impl BookingBook {
     #[doc(hidden)]
     pub fn index_mismatches(&self) -> Vec<String> {
         let mut mismatches = Vec::new();
-        let mut expected: Vec<Vec<occupancy::Entry>> = vec![Vec::new(); self.index.occupancy.len()];
+        let mut expected: Vec<Vec<occupancy::Entry>> = vec![Vec::new(); self.index.slots.len()];
         for (i, booking) in self.data.bookings.iter().enumerate() {
             let id = BookingId(i as u64 + 1);
             if let (Some(held_until), Some(list)) = (booking.held_until(), expected.get_mut(booking.instrument as usize)) {
@@ -736,7 +742,7 @@ impl BookingBook {
                 list.push(occupancy::Entry { start, end, held_until, id });
             }
         }
-        for (slot, (occupancy, mut wanted)) in self.index.occupancy.iter().zip(expected).enumerate() {
+        for (slot, (occupancy, mut wanted)) in self.index.slots.iter().map(|index| &index.occupancy).zip(expected).enumerate() {
             wanted.sort_by_key(|entry| (entry.start, entry.id));
             let stored: Vec<occupancy::Entry> = occupancy.entries().copied().collect();
             if stored != wanted {
@@ -746,7 +752,7 @@ impl BookingBook {
                 mismatches.push(format!("instrument slot {slot}: length {} for {} entries", occupancy.len(), stored.len()));
             }
         }
-        for (slot, (instrument, listed)) in self.data.instruments.iter().zip(&self.index.waiting).enumerate() {
+        for (slot, (instrument, listed)) in self.data.instruments.iter().zip(self.index.slots.iter().map(|index| &index.waiting)).enumerate() {
             let wanted: Vec<WaitlistId> = self
                 .data
                 .waitlist
@@ -766,7 +772,7 @@ impl BookingBook {
     pub fn indexed_bookings(&self, instrument: &InstrumentId) -> usize {
         self.instrument(instrument)
             .ok()
-            .and_then(|(slot, _)| self.index.occupancy.get(slot as usize))
+            .and_then(|(slot, _)| self.index.slots.get(slot as usize).map(|index| &index.occupancy))
             .map_or(0, Occupancy::len)
     }
 
@@ -920,9 +926,7 @@ impl BookingBook {
             trained: BTreeMap::new(),
         });
         self.index.instruments.insert(id.clone(), slot);
-        self.index.occupancy.push(Occupancy::default());
-        self.index.by_party.push(BTreeSet::new());
-        self.index.waiting.push(Vec::new());
+        self.index.slots.push(SlotIndex::default());
         slot
     }
 }

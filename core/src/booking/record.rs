@@ -9,6 +9,7 @@ use std::fmt;
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -173,7 +174,10 @@ pub struct Completion {
 /// Rarely set details of a booking, boxed to keep [`Booking`] small.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct BookingDetails {
-    pub(crate) purpose: String,
+    // Stored inline up to 24 bytes (eight Chinese characters), which saves
+    // an allocation on most bookings.
+    #[schemars(with = "String")]
+    pub(crate) purpose: CompactString,
     pub(crate) voucher: Option<String>,
     pub(crate) test_item: Option<String>,
     pub(crate) samples: u32,

@@ -55,7 +55,7 @@ impl BookingBook {
             series: booking.series.map(|n| SeriesId(u64::from(n.get()))),
             created_at: booking.created,
             due,
-            purpose: details.map(|d| d.purpose.clone()).unwrap_or_default(),
+            purpose: details.map(|d| d.purpose.to_string()).unwrap_or_default(),
             voucher: details.and_then(|d| d.voucher.clone()),
             reason: details.and_then(|d| d.reason.clone()),
             completion: details.and_then(|d| d.completion.clone()),
@@ -75,7 +75,7 @@ impl BookingBook {
         let (slot, data) = self.instrument(instrument)?;
         let zone = Some(data.profile.zone);
         let mut views = Vec::new();
-        if let Some(occupancy) = self.index.occupancy.get(slot as usize) {
+        if let Some(occupancy) = self.index.slots.get(slot as usize).map(|index| &index.occupancy) {
             for entry in occupancy.overlapping(from, to).filter(|entry| entry.holds_at(now)) {
                 let id = entry.id;
                 let Ok(booking) = self.stored(id) else { continue };
