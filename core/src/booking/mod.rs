@@ -417,8 +417,8 @@ impl Default for BookingData {
 
 /// Lookup structures derived from [`BookingData`].
 ///
-/// The maps are only probed, never iterated, so hash order cannot leak into
-/// results. FxHash has a fixed seed, so runs stay reproducible.
+/// No code iterates over these maps, so hash order cannot reach a result.
+/// FxHash also has a fixed seed, so runs stay reproducible.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Indexes {
     pub(crate) instruments: FxHashMap<InstrumentId, u32>,
@@ -452,7 +452,7 @@ impl PartialEq for Indexes {
 impl Eq for Indexes {}
 
 /// Where one booking appears in the indexes: its instrument slot, its
-/// occupancy entry if it holds time, and its quota key if it counts.
+/// occupancy entry if it blocks time, and its quota key if it counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct IndexPlace {
     slot: usize,

@@ -161,8 +161,8 @@ impl Occupancy {
     /// Returns the index of the first chunk whose last key is at or after
     /// `key`, or the number of chunks if there is none.
     ///
-    /// With a single chunk every caller gets the same answer from chunk 0,
-    /// so the last keys are not read: most instruments have one chunk, and
+    /// With a single chunk every caller gets the same result from chunk 0,
+    /// so the last keys are not read. Most instruments have one chunk, and
     /// skipping that read saves a cache miss on each booking.
     fn chunk_for(&self, key: Key) -> usize {
         if self.chunks.len() <= 1 {
@@ -202,8 +202,8 @@ impl Occupancy {
 }
 
 /// Starts a chunk with room for a few entries. Most instruments of a
-/// national network hold a dozen bookings or fewer, so reserving a full
-/// chunk up front would waste about 3 KB per instrument; a chunk that fills
+/// national network have a dozen bookings or fewer, so reserving a full
+/// chunk up front would waste about 3 KB per instrument. A chunk that fills
 /// grows by doubling up to [`CHUNK`].
 fn new_chunk(entry: Entry) -> Vec<Entry> {
     let mut chunk = Vec::with_capacity(4);

@@ -26,8 +26,8 @@ use crate::registry::Registry;
 use super::service::{ServiceMode, ServiceRecord};
 
 /// Origin of a stored service record (来源). Services recorded by booking
-/// completion stay in the booking book; the national service export reads
-/// both books.
+/// completion stay in the booking book, and the national service export
+/// reads both books.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
