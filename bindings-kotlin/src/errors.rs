@@ -2,7 +2,8 @@
 //!
 //! Core's error enum is rich and may grow, so foreign callers get this small
 //! stable type instead: one variant per [`Category`], each with the stable
-//! `code`, the field (if any) and both messages. uniffi generates the Kotlin
+//! `code`, the field (if any), both messages and the name of the broken rule
+//! (for rule violations only). uniffi generates the Kotlin
 //! sealed class `LabshareException` with subclasses `InvalidInput`,
 //! `NotFound`, `PermissionDenied`, `Conflict` and `Integrity`.
 
@@ -21,6 +22,9 @@ pub enum LabshareError {
         field: Option<String>,
         message_zh: String,
         message_en: String,
+        /// Name of the broken rule, such as `booking.quota`. Only errors with
+        /// code `rule_violation` have one.
+        rule: Option<String>,
     },
 
     /// An id names no record.
@@ -30,6 +34,9 @@ pub enum LabshareError {
         field: Option<String>,
         message_zh: String,
         message_en: String,
+        /// Name of the broken rule, such as `booking.quota`. Only errors with
+        /// code `rule_violation` have one.
+        rule: Option<String>,
     },
 
     /// The actor's role does not allow the action.
@@ -39,6 +46,9 @@ pub enum LabshareError {
         field: Option<String>,
         message_zh: String,
         message_en: String,
+        /// Name of the broken rule, such as `booking.quota`. Only errors with
+        /// code `rule_violation` have one.
+        rule: Option<String>,
     },
 
     /// The action does not fit the current state: a duplicate id, a wrong
@@ -49,6 +59,9 @@ pub enum LabshareError {
         field: Option<String>,
         message_zh: String,
         message_en: String,
+        /// Name of the broken rule, such as `booking.quota`. Only errors with
+        /// code `rule_violation` have one.
+        rule: Option<String>,
     },
 
     /// Stored data failed an integrity check.
@@ -58,6 +71,9 @@ pub enum LabshareError {
         field: Option<String>,
         message_zh: String,
         message_en: String,
+        /// Name of the broken rule, such as `booking.quota`. Only errors with
+        /// code `rule_violation` have one.
+        rule: Option<String>,
     },
 }
 
@@ -65,6 +81,7 @@ impl From<labshare::Error> for LabshareError {
     fn from(error: labshare::Error) -> Self {
         let code = error.code().to_owned();
         let field = error.field().map(str::to_owned);
+        let rule = error.rule_name().map(str::to_owned);
         let text = error.text();
         let (message_zh, message_en) = (text.zh, text.en);
         match error.category() {
@@ -73,30 +90,35 @@ impl From<labshare::Error> for LabshareError {
                 field,
                 message_zh,
                 message_en,
+                rule,
             },
             Category::NotFound => LabshareError::NotFound {
                 code,
                 field,
                 message_zh,
                 message_en,
+                rule,
             },
             Category::PermissionDenied => LabshareError::PermissionDenied {
                 code,
                 field,
                 message_zh,
                 message_en,
+                rule,
             },
             Category::Conflict => LabshareError::Conflict {
                 code,
                 field,
                 message_zh,
                 message_en,
+                rule,
             },
             Category::Integrity => LabshareError::Integrity {
                 code,
                 field,
                 message_zh,
                 message_en,
+                rule,
             },
         }
     }
@@ -119,6 +141,15 @@ mod tests {
         }
     }
 
+    fn rule_of(error: &LabshareError) -> Option<&str> {
+        let (LabshareError::InvalidInput { rule, .. }
+        | LabshareError::NotFound { rule, .. }
+        | LabshareError::PermissionDenied { rule, .. }
+        | LabshareError::Conflict { rule, .. }
+        | LabshareError::Integrity { rule, .. }) = error;
+        rule.as_deref()
+    }
+
     #[test]
     fn from_core_error_keeps_every_field() {
         let errors = [
@@ -137,6 +168,7 @@ mod tests {
                 location: "line 12".to_owned(),
                 detail: Text::new("校验和不符", "checksum mismatch"),
             },
+            labshare::Error::rule("booking.quota", Text::new("超出配额", "over the quota")),
         ];
 
         for core_error in errors {
@@ -147,36 +179,55 @@ mod tests {
                 field,
                 message_zh,
                 message_en,
+                rule,
             }
             | LabshareError::NotFound {
                 code,
                 field,
                 message_zh,
                 message_en,
+                rule,
             }
             | LabshareError::PermissionDenied {
                 code,
                 field,
                 message_zh,
                 message_en,
+                rule,
             }
             | LabshareError::Conflict {
                 code,
                 field,
                 message_zh,
                 message_en,
+                rule,
             }
             | LabshareError::Integrity {
                 code,
                 field,
                 message_zh,
                 message_en,
+                rule,
             }) = &error;
             assert_eq!(code, core_error.code());
             assert_eq!(field.as_deref(), core_error.field());
             assert_eq!(message_zh, &core_error.text().zh);
             assert_eq!(message_en, &core_error.text().en);
+            assert_eq!(rule.as_deref(), core_error.rule_name());
             assert_eq!(error.to_string(), core_error.to_string());
         }
+    }
+
+    #[test]
+    fn rule_only_on_rule_violation() {
+        let violation = labshare::Error::rule("voucher.share", Text::new("超过比例", "over the share"));
+        let denial = labshare::Error::PermissionDenied {
+            actor: "user-7".to_owned(),
+            action: "publish_instrument".to_owned(),
+            reason: Text::new("仅管理员可发布", "only an administrator may publish"),
+        };
+
+        assert_eq!(rule_of(&LabshareError::from(violation)), Some("voucher.share"));
+        assert_eq!(rule_of(&LabshareError::from(denial)), None);
     }
 }

@@ -485,6 +485,7 @@ fn store_error(error: StoreError) -> LabshareError {
         field: None,
         message_zh,
         message_en,
+        rule: None,
     };
     match error {
         StoreError::Labshare(error) => error.into(),
@@ -498,6 +499,7 @@ fn store_error(error: StoreError) -> LabshareError {
             field: None,
             message_zh: format!("另一个写入者已追加事件：应为第 {expected} 个事件，实际为第 {found} 个；请重新打开存储"),
             message_en: format!("another writer appended to the store: expected event {expected}, found {found}; reopen the store"),
+            rule: None,
         },
         StoreError::UnsupportedFormat { found } => integrity(
             "unsupported_format",

@@ -7,7 +7,7 @@
 use labshare::Category;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyType;
+use pyo3::types::{IntoPyDict, PyType};
 
 /// Python module that defines the exception classes.
 const ERRORS_MODULE: &str = "labshare.errors";
@@ -32,20 +32,24 @@ impl From<CoreError> for PyErr {
 }
 
 /// Builds the exception for `error`: an instance of the category's subclass
-/// of `LabshareError` with the code, field and both messages.
+/// of `LabshareError` with the code, field, broken rule and both messages.
 ///
 /// If `labshare.errors` cannot be imported, returns the `ImportError` instead.
 fn to_py_err(py: Python<'_>, error: &labshare::Error) -> PyErr {
     let category = error.category();
     let text = error.text();
     let exception = exception_class(py, category).and_then(|class| {
-        class.call1((
-            error.code(),
-            category_name(category),
-            error.field(),
-            text.zh,
-            text.en,
-        ))
+        let rule = [("rule", error.rule_name())].into_py_dict(py)?;
+        class.call(
+            (
+                error.code(),
+                category_name(category),
+                error.field(),
+                text.zh,
+                text.en,
+            ),
+            Some(&rule),
+        )
     });
     match exception {
         Ok(instance) => PyErr::from_value(instance),
@@ -53,9 +57,9 @@ fn to_py_err(py: Python<'_>, error: &labshare::Error) -> PyErr {
     }
 }
 
-/// Returns the category as the snake_case name that core serialises it to.
 /// Builds the exception of `category` with its own `code`, for errors
 /// that have no `labshare::Error`, such as those of the SQLite store.
+/// Such errors break no rule, so the exception's `rule` is `None`.
 pub(crate) fn coded_error(category: Category, code: &str, message_zh: String, message_en: String) -> PyErr {
     Python::attach(|py| {
         let exception = exception_class(py, category).and_then(|class| {
@@ -68,6 +72,7 @@ pub(crate) fn coded_error(category: Category, code: &str, message_zh: String, me
     })
 }
 
+/// Returns the category as the snake_case name that core serialises it to.
 fn category_name(category: Category) -> &'static str {
     match category {
         Category::InvalidInput => "invalid_input",
@@ -162,6 +167,7 @@ mod tests {
                 location: "line 12".to_owned(),
                 detail: Text::new("校验和不符", "checksum mismatch"),
             },
+            labshare::Error::rule("booking.quota", Text::new("超出配额", "over the quota")),
         ];
 
         Python::initialize();
@@ -199,6 +205,13 @@ mod tests {
                     error.field()
                 );
                 assert_eq!(
+                    attribute("rule")
+                        .extract::<Option<String>>()
+                        .unwrap()
+                        .as_deref(),
+                    error.rule_name()
+                );
+                assert_eq!(
                     attribute("message_zh").extract::<String>().unwrap(),
                     error.text().zh
                 );
@@ -208,6 +221,28 @@ mod tests {
                 );
                 assert_eq!(value.str().unwrap().to_string(), error.to_string());
             }
+        });
+    }
+
+    #[test]
+    fn rule_only_on_rule_violation() {
+        let violation = labshare::Error::rule("voucher.share", Text::new("超过比例", "over the share"));
+        let denial = labshare::Error::PermissionDenied {
+            actor: "user-7".to_owned(),
+            action: "publish_instrument".to_owned(),
+            reason: Text::new("仅管理员可发布", "only an administrator may publish"),
+        };
+
+        Python::initialize();
+        Python::attach(|py| {
+            register_errors_module(py);
+            let rule_of = |error: &labshare::Error| -> Option<String> {
+                let raised = to_py_err(py, error);
+                raised.value(py).getattr("rule").unwrap().extract().unwrap()
+            };
+
+            assert_eq!(rule_of(&violation).as_deref(), Some("voucher.share"));
+            assert_eq!(rule_of(&denial), None);
         });
     }
 }

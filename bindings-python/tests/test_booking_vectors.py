@@ -150,8 +150,9 @@ def run_step(network, step):
         error = raised.value
         assert error.code == step["error"], f"error code for {step}: {error}"
         if "rule" in step:
-            # Core writes a rule violation's message as `rule <name> violated: ...`.
-            assert error.message_en.startswith(f"rule {step['rule']} violated:"), f"rule for {step}: {error}"
+            assert error.rule == step["rule"], f"rule for {step}: {error}"
+        elif error.code != "rule_violation":
+            assert error.rule is None, f"rule for {step}: {error}"
         if "message_contains" in step:
             assert step["message_contains"] in error.message_en, step
         assert network.state_json() == before and network.next_seq == seq, f"a failed step changed the state: {step}"

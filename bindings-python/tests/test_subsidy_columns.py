@@ -79,6 +79,7 @@ def test_minimums_above_budget_raise_conflict():
         labshare.allocate_subsidy_columns(rules, Decimal("100"), ["A", "B"], audited_fen=[100, 100])
 
     assert raised.value.code == "rule_violation"
+    assert raised.value.rule == "subsidy.minimum_exceeds_budget"
 
 
 def test_numpy_int64_column():

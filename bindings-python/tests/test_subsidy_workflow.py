@@ -112,7 +112,7 @@ def test_apply_needs_published_rules():
     with pytest.raises(labshare.LabshareError) as raised:
         network.apply_for_subsidy(ADMIN1, at(2018, 10, 1), form)
     assert raised.value.code == "rule_violation"
-    assert "subsidy.no_rule_set" in raised.value.message_en
+    assert raised.value.rule == "subsidy.no_rule_set"
 
 
 def test_unit_admin_reads_only_its_own_application_and_audit(network):

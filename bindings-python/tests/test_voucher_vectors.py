@@ -239,9 +239,9 @@ def test_voucher_vector(case):
                 run_step(network, step)
             assert raised.value.code == step["error"], f"step {index}: {raised.value}"
             if "rule" in step:
-                # The binding's errors carry no rule field. Core writes the
-                # rule's stable name at the start of the English message.
-                assert raised.value.message_en.startswith(f"rule {step['rule']} violated:"), f"step {index}"
+                assert raised.value.rule == step["rule"], f"step {index}: {raised.value}"
+            elif raised.value.code != "rule_violation":
+                assert raised.value.rule is None, f"step {index}: {raised.value}"
             assert network.state_json() == before_state, f"step {index}: a failed step changed the state"
             assert network.events() == before_events, f"step {index}: a failed step recorded an event"
             continue

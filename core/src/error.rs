@@ -313,6 +313,17 @@ impl Error {
         }
     }
 
+    /// Returns the name of the rule that an [`Error::RuleViolation`] breaks,
+    /// such as `booking.quota`, or `None` for every other error.
+    ///
+    /// Branch on this name rather than on the message text, which may change.
+    pub fn rule_name(&self) -> Option<&str> {
+        match self {
+            Error::RuleViolation { rule, .. } => Some(rule),
+            _ => None,
+        }
+    }
+
     /// Returns the message in `lang`: what failed, on which value, and the fix.
     pub fn message(&self, lang: Lang) -> String {
         let text = self.text();
@@ -408,3 +419,38 @@ impl Error {
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_name_of_rule_violation() {
+        let error = Error::rule("voucher.share", Text::new("超过比例", "over the share"));
+
+        assert_eq!(error.rule_name(), Some("voucher.share"));
+    }
+
+    #[test]
+    fn rule_name_of_other_errors_is_none() {
+        let errors = [
+            Error::invalid_amount("fee", "-1", AmountProblem::Negative),
+            Error::not_found(Entity::Booking, "7"),
+            Error::PermissionDenied {
+                actor: "user-7".to_owned(),
+                action: "publish_instrument".to_owned(),
+                reason: Text::new("仅管理员可发布", "only an administrator may publish"),
+            },
+            Error::InvalidState {
+                entity: Entity::Booking,
+                id: "7".to_owned(),
+                state: "cancelled".to_owned(),
+                action: "confirm".to_owned(),
+            },
+        ];
+
+        for error in errors {
+            assert_eq!(error.rule_name(), None, "{error:?}");
+        }
+    }
+}

@@ -80,7 +80,7 @@ fn rejects_bad_claims() {
     let zero = claims(&[("A", "0"), ("B", "0")]);
     let error = allocate_proportional(budget, &zero).unwrap_err();
     assert_eq!(error.code(), "rule_violation");
-    assert!(error.message(Lang::En).contains("subsidy.no_audited_income"));
+    assert_eq!(error.rule_name(), Some("subsidy.no_audited_income"), "{error}");
     let huge = vec![
         Claim { unit: UnitId::new("A").unwrap(), audited: Money::MAX },
         Claim { unit: UnitId::new("B").unwrap(), audited: Money::MAX },

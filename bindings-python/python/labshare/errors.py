@@ -1,9 +1,11 @@
 """Exceptions raised by labshare (错误).
 
 Every error from the rules engine is a ``LabshareError``. Its subclass names
-the broad category, and ``code`` names the exact error. Match on ``code``
-rather than on message text: codes never change between versions, messages
-may.
+the broad category, and ``code`` names the exact error. A request that breaks
+a rule of the rule set in force raises ``ConflictError`` with code
+``"rule_violation"``, and ``rule`` names the rule, such as ``"booking.quota"``.
+Match on ``code`` and ``rule`` rather than on message text: codes never change
+between versions, messages may.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class LabshareError(Exception):
         field: Field or argument that the error is about, or ``None``.
         message_zh: Message in Simplified Chinese.
         message_en: Message in English, which ``str(error)`` returns.
+        rule: Name of the broken rule, such as ``"booking.quota"``, if
+            ``code`` is ``"rule_violation"``, else ``None``.
     """
 
     code: str
@@ -35,6 +39,7 @@ class LabshareError(Exception):
     field: str | None
     message_zh: str
     message_en: str
+    rule: str | None
 
     def __init__(
         self,
@@ -43,14 +48,18 @@ class LabshareError(Exception):
         field: str | None,
         message_zh: str,
         message_en: str,
+        rule: str | None = None,
     ) -> None:
         # Passing every attribute to Exception keeps pickle and copy working.
-        super().__init__(code, category, field, message_zh, message_en)
+        # They rebuild the error as ``type(error)(*error.args)``, so ``rule``
+        # must stay the sixth parameter and accept a positional argument.
+        super().__init__(code, category, field, message_zh, message_en, rule)
         self.code = code
         self.category = category
         self.field = field
         self.message_zh = message_zh
         self.message_en = message_en
+        self.rule = rule
 
     def __str__(self) -> str:
         return self.message_en

@@ -41,3 +41,16 @@ val LabshareException.messageEn: String
         is LabshareException.Conflict -> messageEn
         is LabshareException.Integrity -> messageEn
     }
+
+/**
+ * Name of the broken rule, such as `booking.quota`, if [code] is
+ * `rule_violation`, or null for every other error.
+ */
+val LabshareException.rule: String?
+    get() = when (this) {
+        is LabshareException.InvalidInput -> rule
+        is LabshareException.NotFound -> rule
+        is LabshareException.PermissionDenied -> rule
+        is LabshareException.Conflict -> rule
+        is LabshareException.Integrity -> rule
+    }

@@ -68,7 +68,7 @@ class BookingTest {
 
     private fun assertRule(error: LabshareException, rule: String) {
         assertEquals("rule_violation", error.code)
-        assertTrue(error.messageEn.startsWith("rule $rule violated:"), error.messageEn)
+        assertEquals(rule, error.rule, error.messageEn)
     }
 
     @Test

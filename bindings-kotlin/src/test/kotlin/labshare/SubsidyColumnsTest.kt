@@ -62,6 +62,7 @@ class SubsidyColumnsTest {
         }
 
         assertEquals("rule_violation", error.code)
+        assertEquals("subsidy.minimum_exceeds_budget", error.rule)
     }
 
     private fun invalid(call: () -> Unit): LabshareException.InvalidInput = assertThrows<LabshareException.InvalidInput> { call() }

@@ -88,7 +88,7 @@ class SubsidyWorkflowTest {
             network.applyForSubsidy(admin1, at(2018, 10, 1), form("U1", record("FP-1", "I1", "1.00")))
         }
         assertEquals("rule_violation", error.code)
-        assertTrue(error.message!!.contains("subsidy.no_rule_set"), error.message)
+        assertEquals("subsidy.no_rule_set", error.rule, error.message)
     }
 
     @Test
