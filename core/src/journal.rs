@@ -60,7 +60,7 @@ pub struct Event {
 }
 
 mod chain;
-mod instant;
+pub(crate) mod instant;
 pub(crate) mod jsonl;
 
 pub use chain::{ChainHash, ChainHead};

@@ -129,8 +129,10 @@ pub struct SlotRequest {
     /// The instrument.
     pub instrument: InstrumentId,
     /// Start.
+    #[serde(deserialize_with = "crate::journal::instant::deserialize_utc")]
     pub start: DateTime<Utc>,
     /// End (exclusive).
+    #[serde(deserialize_with = "crate::journal::instant::deserialize_utc")]
     pub end: DateTime<Utc>,
     /// People who will come, at least 1.
     #[serde(default = "one_person")]
@@ -305,8 +307,10 @@ tagged_enum! {
             /// The booking.
             booking: BookingId,
             /// New start; a started booking keeps its start.
+            #[serde(deserialize_with = "crate::journal::instant::deserialize_utc")]
             start: DateTime<Utc>,
             /// New end.
+            #[serde(deserialize_with = "crate::journal::instant::deserialize_utc")]
             end: DateTime<Utc>,
         },
         /// The user or the owner changes the time of a series' future occurrences.
