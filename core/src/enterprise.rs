@@ -26,6 +26,7 @@ use crate::lang::Text;
 use crate::money::Money;
 use crate::registry::Registry;
 use crate::sme::{SME_2011, SizeFigures, SizeStandard};
+use crate::tagged::tagged_enum;
 
 /// Limit in characters of names and regions.
 const MAX_NAME_CHARS: usize = 100;
@@ -250,32 +251,34 @@ impl RelatedParty {
     }
 }
 
-/// A change to applicants, provider ties or size standards, as recorded in the journal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[allow(clippy::large_enum_variant, reason = "the variants mirror the journal's JSON shape")]
-pub enum EnterpriseChange {
-    /// An enterprise or team registers, or the office registers it.
-    RegisterApplicant {
-        /// The applicant.
-        applicant: Applicant,
-    },
-    /// An applicant's data is replaced, such as a new year's figures.
-    UpdateApplicant {
-        /// The new data; the id names the applicant.
-        applicant: Applicant,
-    },
-    /// A provider unit records (replacing) its controller and stakes.
-    RecordProviderTies {
-        /// The ties.
-        ties: ProviderTies,
-    },
-    /// The office publishes a size standard, such as one replacing the 2011
-    /// standard; schemes refer to it by id.
-    PublishSizeStandard {
-        /// The standard.
-        standard: SizeStandard,
-    },
+tagged_enum! {
+    /// A change to applicants, provider ties or size standards, as recorded in the journal.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    #[allow(clippy::large_enum_variant, reason = "the variants mirror the journal's JSON shape")]
+    pub enum EnterpriseChange {
+        /// An enterprise or team registers, or the office registers it.
+        RegisterApplicant {
+            /// The applicant.
+            applicant: Applicant,
+        },
+        /// An applicant's data is replaced, such as a new year's figures.
+        UpdateApplicant {
+            /// The new data; the id names the applicant.
+            applicant: Applicant,
+        },
+        /// A provider unit records (replacing) its controller and stakes.
+        RecordProviderTies {
+            /// The ties.
+            ties: ProviderTies,
+        },
+        /// The office publishes a size standard, such as one replacing the 2011
+        /// standard; schemes refer to it by id.
+        PublishSizeStandard {
+            /// The standard.
+            standard: SizeStandard,
+        },
+    }
 }
 
 /// Applicants, provider ties and published size standards.

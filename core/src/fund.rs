@@ -43,6 +43,7 @@ use crate::money::{Money, round_half_up};
 use crate::network::Network;
 use crate::subsidy::SubsidyBook;
 use crate::subsidy::records::check_year;
+use crate::tagged::tagged_enum;
 
 /// Limit in characters of payees, purposes and reasons.
 const MAX_TEXT_CHARS: usize = 200;
@@ -360,53 +361,55 @@ pub struct BudgetTransfer {
     pub reason: String,
 }
 
-/// A change to the fund, as recorded in the journal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum FundChange {
-    /// The office opens a fund year with its appropriation and split; the
-    /// closed previous year's balances are carried in.
-    OpenYear {
-        /// The year.
-        year: i32,
-        /// The appropriation.
-        appropriation: Money,
-        /// Its split; must sum to the appropriation.
-        budget: Vec<CategoryAmount>,
-    },
-    /// The office records a payment out of a category.
-    RecordPayment {
-        /// The payment.
-        payment: PaymentOrder,
-    },
-    /// The office reverses a payment, with a reason.
-    ReversePayment {
-        /// Fund year of the payment.
-        year: i32,
-        /// Its entry number.
-        entry: u32,
-        /// Why.
-        reason: String,
-    },
-    /// The office moves budget between categories, with a reason.
-    Transfer {
-        /// The transfer.
-        transfer: BudgetTransfer,
-    },
-    /// The office pays a subsidy year's allocation out of a fund year's
-    /// subsidy category, one payment per unit with an amount.
-    PaySubsidies {
-        /// The subsidy year whose allocation is paid.
-        subsidy_year: i32,
-        /// The fund year paying it.
-        fund_year: i32,
-    },
-    /// The office closes a fund year and carries every category's balance
-    /// into the next year.
-    CloseYear {
-        /// The year.
-        year: i32,
-    },
+tagged_enum! {
+    /// A change to the fund, as recorded in the journal.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    pub enum FundChange {
+        /// The office opens a fund year with its appropriation and split; the
+        /// closed previous year's balances are carried in.
+        OpenYear {
+            /// The year.
+            year: i32,
+            /// The appropriation.
+            appropriation: Money,
+            /// Its split; must sum to the appropriation.
+            budget: Vec<CategoryAmount>,
+        },
+        /// The office records a payment out of a category.
+        RecordPayment {
+            /// The payment.
+            payment: PaymentOrder,
+        },
+        /// The office reverses a payment, with a reason.
+        ReversePayment {
+            /// Fund year of the payment.
+            year: i32,
+            /// Its entry number.
+            entry: u32,
+            /// Why.
+            reason: String,
+        },
+        /// The office moves budget between categories, with a reason.
+        Transfer {
+            /// The transfer.
+            transfer: BudgetTransfer,
+        },
+        /// The office pays a subsidy year's allocation out of a fund year's
+        /// subsidy category, one payment per unit with an amount.
+        PaySubsidies {
+            /// The subsidy year whose allocation is paid.
+            subsidy_year: i32,
+            /// The fund year paying it.
+            fund_year: i32,
+        },
+        /// The office closes a fund year and carries every category's balance
+        /// into the next year.
+        CloseYear {
+            /// The year.
+            year: i32,
+        },
+    }
 }
 
 /// Fund years by year.

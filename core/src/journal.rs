@@ -60,6 +60,7 @@ pub struct Event {
 }
 
 mod chain;
+pub(crate) mod instant;
 pub(crate) mod jsonl;
 
 pub use chain::{ChainHash, ChainHead};

@@ -22,6 +22,7 @@ use crate::error::{Entity, Error, Result};
 use crate::ids::{InstrumentId, UnitId};
 use crate::lang::{Lang, Text};
 use crate::money::Money;
+use crate::tagged::tagged_enum;
 
 /// Kind of member unit (单位类型).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -426,39 +427,41 @@ pub enum ReviewDecision {
     },
 }
 
-/// A change to the registry, as recorded in the journal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum RegistryChange {
-    /// The office registers a member unit.
-    RegisterUnit {
-        /// The unit.
-        unit: Unit,
-    },
-    /// A unit submits a new instrument for review.
-    SubmitInstrument {
-        /// New instrument id.
-        instrument: InstrumentId,
-        /// Owning unit.
-        unit: UnitId,
-        /// The record.
-        record: InstrumentRecord,
-    },
-    /// A unit revises an instrument: resubmits a returned one, or proposes a
-    /// revision of a published one.
-    ReviseInstrument {
-        /// Instrument id.
-        instrument: InstrumentId,
-        /// The new record.
-        record: InstrumentRecord,
-    },
-    /// The office publishes or returns the pending version.
-    ReviewInstrument {
-        /// Instrument id.
-        instrument: InstrumentId,
-        /// Decision.
-        decision: ReviewDecision,
-    },
+tagged_enum! {
+    /// A change to the registry, as recorded in the journal.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    pub enum RegistryChange {
+        /// The office registers a member unit.
+        RegisterUnit {
+            /// The unit.
+            unit: Unit,
+        },
+        /// A unit submits a new instrument for review.
+        SubmitInstrument {
+            /// New instrument id.
+            instrument: InstrumentId,
+            /// Owning unit.
+            unit: UnitId,
+            /// The record.
+            record: InstrumentRecord,
+        },
+        /// A unit revises an instrument: resubmits a returned one, or proposes a
+        /// revision of a published one.
+        ReviseInstrument {
+            /// Instrument id.
+            instrument: InstrumentId,
+            /// The new record.
+            record: InstrumentRecord,
+        },
+        /// The office publishes or returns the pending version.
+        ReviewInstrument {
+            /// Instrument id.
+            instrument: InstrumentId,
+            /// Decision.
+            decision: ReviewDecision,
+        },
+    }
 }
 
 /// Member units and instruments.

@@ -17,6 +17,7 @@ use crate::ids::{InstrumentId, UnitId};
 use crate::lang::Text;
 use crate::money::Money;
 use crate::registry::Registry;
+use crate::tagged::tagged_enum;
 
 /// Oldest and newest report years accepted.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
@@ -53,15 +54,17 @@ pub struct UsageTotals {
     pub external_income: Money,
 }
 
-/// A change to usage reports, as recorded in the journal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum UsageChange {
-    /// A unit files (or refiles, replacing) one instrument's report for a year.
-    FileReport {
-        /// The report.
-        report: UsageReport,
-    },
+tagged_enum! {
+    /// A change to usage reports, as recorded in the journal.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    pub enum UsageChange {
+        /// A unit files (or refiles, replacing) one instrument's report for a year.
+        FileReport {
+            /// The report.
+            report: UsageReport,
+        },
+    }
 }
 
 /// Usage reports by instrument and year.

@@ -48,6 +48,7 @@ use crate::error::{Entity, Error, Result};
 use crate::ids::{EnterpriseId, InstrumentId, UnitId};
 use crate::lang::Text;
 use crate::registry::{Registry, SharingMode};
+use crate::tagged::tagged_enum;
 
 pub use policy::{
     Blackout, BlackoutKind, BlackoutTime, BookingPolicy, ClockTime, DailySpan, FeeBasis, FeeRate, Frequency, Notice,
@@ -129,8 +130,10 @@ pub struct SlotRequest {
     /// The instrument.
     pub instrument: InstrumentId,
     /// Start.
+    #[serde(deserialize_with = "crate::journal::instant::deserialize_utc")]
     pub start: DateTime<Utc>,
     /// End (exclusive).
+    #[serde(deserialize_with = "crate::journal::instant::deserialize_utc")]
     pub end: DateTime<Utc>,
     /// People who will come, at least 1.
     #[serde(default = "one_person")]
@@ -210,155 +213,159 @@ pub struct SeriesEdit {
     pub duration_minutes: u32,
 }
 
-/// A change to bookings, as recorded in the journal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum BookingChange {
-    /// The office loads one year's holiday file into the calendar.
-    LoadCalendarYear {
-        /// The file's JSON text.
-        data: String,
-    },
-    /// The owner sets an instrument's zone and test items.
-    SetProfile {
-        /// The instrument.
-        instrument: InstrumentId,
-        /// The profile.
-        profile: BookingProfile,
-    },
-    /// The owner sets a policy version, replacing one with the same start.
-    SetPolicy {
-        /// The instrument.
-        instrument: InstrumentId,
-        /// First booking start it governs.
-        effective_from: DateTime<Utc>,
-        /// The rules, boxed because they are much larger than the other changes.
-        policy: Box<BookingPolicy>,
-    },
-    /// The owner adds a blackout.
-    AddBlackout {
-        /// The instrument.
-        instrument: InstrumentId,
-        /// The blackout.
-        blackout: Blackout,
-    },
-    /// The owner removes a blackout.
-    RemoveBlackout {
-        /// The instrument.
-        instrument: InstrumentId,
-        /// Its id.
-        blackout: String,
-    },
-    /// The owner records that a user was trained on the instrument.
-    GrantTraining {
-        /// The instrument.
-        instrument: InstrumentId,
-        /// The user's account id.
-        user: String,
-        /// Last valid date, if limited.
-        valid_until: Option<NaiveDate>,
-    },
-    /// The owner withdraws a training record.
-    RevokeTraining {
-        /// The instrument.
-        instrument: InstrumentId,
-        /// The user's account id.
-        user: String,
-    },
-    /// A user requests one slot.
-    RequestSlot {
-        /// The request.
-        request: SlotRequest,
-    },
-    /// A user requests a recurring booking.
-    RequestSeries {
-        /// The request.
-        request: SeriesRequest,
-    },
-    /// A user requests a sample test.
-    RequestSamples {
-        /// The request.
-        request: SampleRequest,
-    },
-    /// The owner confirms a request.
-    Confirm {
-        /// The booking.
-        booking: BookingId,
-    },
-    /// The owner rejects a request with a reason.
-    Reject {
-        /// The booking.
-        booking: BookingId,
-        /// Why.
-        reason: String,
-    },
-    /// The user cancels before the cutoff, or the owner cancels with a reason.
-    Cancel {
-        /// The booking.
-        booking: BookingId,
-        /// Why; required from the owner.
-        reason: Option<String>,
-    },
-    /// The user or the owner moves, shortens or extends a booking.
-    Reschedule {
-        /// The booking.
-        booking: BookingId,
-        /// New start; a started booking keeps its start.
-        start: DateTime<Utc>,
-        /// New end.
-        end: DateTime<Utc>,
-    },
-    /// The user or the owner changes the time of a series' future occurrences.
-    EditSeries {
-        /// The series.
-        series: SeriesId,
-        /// The new time.
-        edit: SeriesEdit,
-    },
-    /// The user or the owner cancels a series' future occurrences.
-    CancelSeries {
-        /// The series.
-        series: SeriesId,
-        /// Why; required from the owner.
-        reason: Option<String>,
-    },
-    /// The user or the owner checks the user in.
-    CheckIn {
-        /// The booking.
-        booking: BookingId,
-    },
-    /// The owner completes a booking and records the usage.
-    Complete {
-        /// The booking.
-        booking: BookingId,
-        /// The hours, samples, service mode and amount to record.
-        completion: Completion,
-    },
-    /// A user joins the waitlist for a slot.
-    JoinWaitlist {
-        /// The wanted slot.
-        request: SlotRequest,
-    },
-    /// The user takes a waitlist offer.
-    AcceptOffer {
-        /// The offered booking.
-        booking: BookingId,
-    },
-    /// The user turns down a waitlist offer.
-    DeclineOffer {
-        /// The offered booking.
-        booking: BookingId,
-    },
-    /// The user leaves the waitlist.
-    LeaveWaitlist {
-        /// The entry.
-        entry: WaitlistId,
-    },
-    /// Records every deadline passed by `now` and offers the freed slots.
-    Sweep {
-        /// Only this instrument; `None` for all, which needs office staff.
-        instrument: Option<InstrumentId>,
-    },
+tagged_enum! {
+    /// A change to bookings, as recorded in the journal.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    pub enum BookingChange {
+        /// The office loads one year's holiday file into the calendar.
+        LoadCalendarYear {
+            /// The file's JSON text.
+            data: String,
+        },
+        /// The owner sets an instrument's zone and test items.
+        SetProfile {
+            /// The instrument.
+            instrument: InstrumentId,
+            /// The profile.
+            profile: BookingProfile,
+        },
+        /// The owner sets a policy version, replacing one with the same start.
+        SetPolicy {
+            /// The instrument.
+            instrument: InstrumentId,
+            /// First booking start it governs.
+            effective_from: DateTime<Utc>,
+            /// The rules, boxed because they are much larger than the other changes.
+            policy: Box<BookingPolicy>,
+        },
+        /// The owner adds a blackout.
+        AddBlackout {
+            /// The instrument.
+            instrument: InstrumentId,
+            /// The blackout.
+            blackout: Blackout,
+        },
+        /// The owner removes a blackout.
+        RemoveBlackout {
+            /// The instrument.
+            instrument: InstrumentId,
+            /// Its id.
+            blackout: String,
+        },
+        /// The owner records that a user was trained on the instrument.
+        GrantTraining {
+            /// The instrument.
+            instrument: InstrumentId,
+            /// The user's account id.
+            user: String,
+            /// Last valid date, if limited.
+            valid_until: Option<NaiveDate>,
+        },
+        /// The owner withdraws a training record.
+        RevokeTraining {
+            /// The instrument.
+            instrument: InstrumentId,
+            /// The user's account id.
+            user: String,
+        },
+        /// A user requests one slot.
+        RequestSlot {
+            /// The request.
+            request: SlotRequest,
+        },
+        /// A user requests a recurring booking.
+        RequestSeries {
+            /// The request.
+            request: SeriesRequest,
+        },
+        /// A user requests a sample test.
+        RequestSamples {
+            /// The request.
+            request: SampleRequest,
+        },
+        /// The owner confirms a request.
+        Confirm {
+            /// The booking.
+            booking: BookingId,
+        },
+        /// The owner rejects a request with a reason.
+        Reject {
+            /// The booking.
+            booking: BookingId,
+            /// Why.
+            reason: String,
+        },
+        /// The user cancels before the cutoff, or the owner cancels with a reason.
+        Cancel {
+            /// The booking.
+            booking: BookingId,
+            /// Why; required from the owner.
+            reason: Option<String>,
+        },
+        /// The user or the owner moves, shortens or extends a booking.
+        Reschedule {
+            /// The booking.
+            booking: BookingId,
+            /// New start; a started booking keeps its start.
+            #[serde(deserialize_with = "crate::journal::instant::deserialize_utc")]
+            start: DateTime<Utc>,
+            /// New end.
+            #[serde(deserialize_with = "crate::journal::instant::deserialize_utc")]
+            end: DateTime<Utc>,
+        },
+        /// The user or the owner changes the time of a series' future occurrences.
+        EditSeries {
+            /// The series.
+            series: SeriesId,
+            /// The new time.
+            edit: SeriesEdit,
+        },
+        /// The user or the owner cancels a series' future occurrences.
+        CancelSeries {
+            /// The series.
+            series: SeriesId,
+            /// Why; required from the owner.
+            reason: Option<String>,
+        },
+        /// The user or the owner checks the user in.
+        CheckIn {
+            /// The booking.
+            booking: BookingId,
+        },
+        /// The owner completes a booking and records the usage.
+        Complete {
+            /// The booking.
+            booking: BookingId,
+            /// The hours, samples, service mode and amount to record.
+            completion: Completion,
+        },
+        /// A user joins the waitlist for a slot.
+        JoinWaitlist {
+            /// The wanted slot.
+            request: SlotRequest,
+        },
+        /// The user takes a waitlist offer.
+        AcceptOffer {
+            /// The offered booking.
+            booking: BookingId,
+        },
+        /// The user turns down a waitlist offer.
+        DeclineOffer {
+            /// The offered booking.
+            booking: BookingId,
+        },
+        /// The user leaves the waitlist.
+        LeaveWaitlist {
+            /// The entry.
+            entry: WaitlistId,
+        },
+        /// Records every deadline passed by `now` and offers the freed slots.
+        Sweep {
+            /// Only this instrument; `None` for all, which needs office staff.
+            instrument: Option<InstrumentId>,
+        },
+    }
 }
 
 impl BookingChange {

@@ -22,6 +22,7 @@ use crate::lang::Text;
 use crate::money::Money;
 use crate::network::Network;
 use crate::registry::Registry;
+use crate::tagged::tagged_enum;
 
 use super::service::{ServiceMode, ServiceRecord};
 
@@ -88,17 +89,19 @@ impl ServiceKey {
     }
 }
 
-/// A change to the service-record book, as recorded in the journal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ServiceChange {
-    /// Service records of one unit's instruments, read from a spreadsheet.
-    ImportServices {
-        /// The unit that owns every instrument named in `records`.
-        unit: UnitId,
-        /// The records, in file order.
-        records: Vec<ServiceRecord>,
-    },
+tagged_enum! {
+    /// A change to the service-record book, as recorded in the journal.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    pub enum ServiceChange {
+        /// Service records of one unit's instruments, read from a spreadsheet.
+        ImportServices {
+            /// The unit that owns every instrument named in `records`.
+            unit: UnitId,
+            /// The records, in file order.
+            records: Vec<ServiceRecord>,
+        },
+    }
 }
 
 /// Service records by owning unit, each unit's in the order they were added.

@@ -46,6 +46,8 @@ pub(crate) const HASH_MEMBER: &[u8] = b",\"hash\":\"";
 /// Length of `,"hash":"` + 64 hex digits + `"}`.
 const HASH_SUFFIX_LEN: usize = HASH_MEMBER.len() + 64 + 2;
 const VERSION_PREFIX: &[u8] = b"{\"v\":";
+/// A line contains two hashes of 64 hexadecimal digits, so no valid line is shorter.
+const MIN_LINE_LEN: usize = 128;
 
 /// The fields of a line in the order they are written, without the hash.
 #[derive(Serialize)]
@@ -65,6 +67,7 @@ struct LineV1 {
     #[allow(dead_code)]
     v: u32,
     seq: u64,
+    #[serde(deserialize_with = "super::instant::deserialize_utc")]
     at: DateTime<Utc>,
     actor: Actor,
     change: Change,
@@ -297,9 +300,28 @@ pub fn read_jsonl(bytes: &[u8]) -> Result<Vec<Event>> {
 /// As [`read_jsonl`]; the first line must have sequence number
 /// `after.seq + 1` and name `after.hash` as `prev`.
 pub fn read_jsonl_after(after: &ChainHead, bytes: &[u8]) -> Result<Tail> {
+    // An event takes hundreds of bytes, so growing the vector by doubling
+    // copies gigabytes for a national journal. Counting the newlines first
+    // costs far less and allocates the vector once. The bound keeps a file
+    // of empty lines from reserving memory for events it cannot contain,
+    // and a failed reservation only means the vector grows as it fills.
+    let expected = line_count(bytes).min(bytes.len() / MIN_LINE_LEN + 1);
+    let mut events = Vec::new();
+    let _ = events.try_reserve_exact(expected);
     let mut reader = JournalReader::new(after, bytes);
-    let events = reader.by_ref().collect::<Result<Vec<Event>>>()?;
+    for event in reader.by_ref() {
+        events.push(event?);
+    }
     Ok(Tail { events, head: reader.head() })
+}
+
+/// Counts the newlines, plus one for an unterminated last line: the number
+/// of lines that [`JournalReader`] splits `bytes` into, or one more for a
+/// lone newline.
+fn line_count(bytes: &[u8]) -> usize {
+    let newlines = memchr::memchr_iter(b'\n', bytes).count();
+    let unterminated = !bytes.is_empty() && !bytes.ends_with(b"\n");
+    newlines + usize::from(unterminated)
 }
 
 /// Decodes journal lines one at a time, so a caller can apply each event
@@ -338,7 +360,7 @@ impl Iterator for JournalReader<'_> {
         if self.done {
             return None;
         }
-        let line = match self.rest.iter().position(|&b| b == b'\n') {
+        let line = match memchr::memchr(b'\n', self.rest) {
             Some(end) => {
                 let (line, rest) = self.rest.split_at(end);
                 self.rest = rest.get(1..).unwrap_or_default();
@@ -458,7 +480,17 @@ fn parse_line(line: &[u8], line_no: u64) -> std::result::Result<ParsedLine, Line
         ));
     }
 
-    let parsed: LineV1 = serde_json::from_slice(line).map_err(|error| {
+    // serde_json checks every string of a byte slice as UTF-8 but trusts a
+    // `&str`, and one check of the whole line costs less.
+    let text = std::str::from_utf8(line).map_err(|error| {
+        problem(
+            ProblemKind::Malformed,
+            claimed_seq(line),
+            format!("不是有效的 UTF-8 文本：{error}"),
+            format!("the line is not valid UTF-8: {error}"),
+        )
+    })?;
+    let parsed: LineV1 = serde_json::from_str(text).map_err(|error| {
         problem(
             ProblemKind::Malformed,
             claimed_seq(line),
@@ -562,4 +594,27 @@ fn claimed_seq(line: &[u8]) -> Option<u64> {
     let rest = line.get(start..)?;
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
     std::str::from_utf8(rest.get(..digits)?).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_count_matches_line_split() {
+        for text in ["", "a", "a\n", "a\nb", "a\nb\n", "\n\n", "\n\na", "\u{feff}a\nb"] {
+            let bytes = text.as_bytes();
+            assert_eq!(line_count(bytes), lines(bytes).count(), "{text:?}");
+        }
+        assert_eq!(line_count(b"\n"), 1);
+        assert_eq!(lines(b"\n").count(), 0);
+    }
+
+    #[test]
+    fn empty_lines_fail_without_large_reservation() {
+        let bytes = vec![b'\n'; 64 << 20];
+        let error = read_jsonl(&bytes).err();
+        assert!(matches!(error, Some(Error::Corrupt { .. })), "{error:?}");
+        assert!(bytes.len() / MIN_LINE_LEN < line_count(&bytes) / 100);
+    }
 }

@@ -33,6 +33,7 @@ use crate::subsidy::audit::{
 use crate::subsidy::methods::{AuditedIncome, RuleAllocation, UnitAllocation, allocate};
 use crate::subsidy::records::{ApplicationForm, SubsidyUseReport, check_year, document_key};
 use crate::subsidy::rules::{RuleSet, RuleSetRef, UseReportRequirement};
+use crate::tagged::tagged_enum;
 
 /// A rule set as published, with the instant and the publishing actor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -131,56 +132,58 @@ pub struct YearAllocation {
     pub actor: String,
 }
 
-/// A change to the subsidy workflow, as recorded in the journal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum SubsidyChange {
-    /// The office publishes a rule set version.
-    PublishRuleSet {
-        /// The rules.
-        rule_set: Box<RuleSet>,
-    },
-    /// A unit files (or refiles) its report on the use of a year's subsidy.
-    FileUseReport {
-        /// The report.
-        report: SubsidyUseReport,
-    },
-    /// A unit applies, or replaces an application not yet audited.
-    Apply {
-        /// The form.
-        form: ApplicationForm,
-    },
-    /// A unit withdraws an application not yet audited.
-    Withdraw {
-        /// The unit.
-        unit: UnitId,
-        /// Subsidy year.
-        year: i32,
-    },
-    /// The office audits an application, or audits it again.
-    Audit {
-        /// The unit.
-        unit: UnitId,
-        /// Subsidy year.
-        year: i32,
-    },
-    /// The office changes one record's counted amount, with a reason.
-    AdjustAudit {
-        /// The unit.
-        unit: UnitId,
-        /// Subsidy year.
-        year: i32,
-        /// The change.
-        adjustment: AuditAdjustment,
-    },
-    /// The office allocates a year's budget over the audited applications;
-    /// repeating it replaces the allocation until the subsidy is paid.
-    Allocate {
-        /// Subsidy year.
-        year: i32,
-        /// Budget.
-        budget: Money,
-    },
+tagged_enum! {
+    /// A change to the subsidy workflow, as recorded in the journal.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    pub enum SubsidyChange {
+        /// The office publishes a rule set version.
+        PublishRuleSet {
+            /// The rules.
+            rule_set: Box<RuleSet>,
+        },
+        /// A unit files (or refiles) its report on the use of a year's subsidy.
+        FileUseReport {
+            /// The report.
+            report: SubsidyUseReport,
+        },
+        /// A unit applies, or replaces an application not yet audited.
+        Apply {
+            /// The form.
+            form: ApplicationForm,
+        },
+        /// A unit withdraws an application not yet audited.
+        Withdraw {
+            /// The unit.
+            unit: UnitId,
+            /// Subsidy year.
+            year: i32,
+        },
+        /// The office audits an application, or audits it again.
+        Audit {
+            /// The unit.
+            unit: UnitId,
+            /// Subsidy year.
+            year: i32,
+        },
+        /// The office changes one record's counted amount, with a reason.
+        AdjustAudit {
+            /// The unit.
+            unit: UnitId,
+            /// Subsidy year.
+            year: i32,
+            /// The change.
+            adjustment: AuditAdjustment,
+        },
+        /// The office allocates a year's budget over the audited applications;
+        /// repeating it replaces the allocation until the subsidy is paid.
+        Allocate {
+            /// Subsidy year.
+            year: i32,
+            /// Budget.
+            budget: Money,
+        },
+    }
 }
 
 /// Rule sets, applications, audits and allocations.

@@ -52,6 +52,7 @@ use crate::lang::{Explanation, Text};
 use crate::money::Money;
 use crate::registry::Registry;
 use crate::sme::{Classification, SizeClass};
+use crate::tagged::tagged_enum;
 
 pub use pool::{Pool, PoolEntry, PoolEntryKind, PoolTotals, Release};
 pub use scheme::{
@@ -452,98 +453,100 @@ impl SchemeState {
     }
 }
 
-/// A change to vouchers, as recorded in the journal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[allow(clippy::large_enum_variant, reason = "the variants mirror the journal's JSON shape")]
-pub enum VoucherChange {
-    /// The office publishes a scheme version.
-    PublishScheme {
-        /// The scheme version.
-        scheme: VoucherScheme,
-    },
-    /// The office moves money from the voucher category of a fund year into
-    /// a scheme's pool. Every funding of one pool names the same fund year.
-    FundPool {
-        /// The scheme.
-        scheme: SchemeId,
-        /// The fund year whose voucher category pays.
-        fund_year: i32,
-        /// Amount.
-        amount: Money,
-    },
-    /// The office returns free money of a pool to the fund's voucher category.
-    WithdrawFromPool {
-        /// The scheme.
-        scheme: SchemeId,
-        /// Amount.
-        amount: Money,
-        /// Why.
-        reason: String,
-    },
-    /// An enterprise or team applies for a quota.
-    Apply {
-        /// The application.
-        request: ApplicationRequest,
-    },
-    /// The office scores a pending application.
-    ScoreApplication {
-        /// The application.
-        application: ApplicationId,
-        /// Score, 0 or more.
-        score: Decimal,
-    },
-    /// The applicant withdraws a pending application.
-    WithdrawApplication {
-        /// The application.
-        application: ApplicationId,
-    },
-    /// The office rejects a pending application.
-    RejectApplication {
-        /// The application.
-        application: ApplicationId,
-        /// Why.
-        reason: String,
-    },
-    /// The office decides every pending application of a scheme.
-    DecideApplications {
-        /// The scheme.
-        scheme: SchemeId,
-    },
-    /// The office issues the vouchers of an approved application.
-    IssueVouchers {
-        /// The application.
-        application: ApplicationId,
-    },
-    /// The holder commits vouchers to a service.
-    UseVouchers {
-        /// The service and payments.
-        request: ServiceUseRequest,
-    },
-    /// The holder or the office cancels a service before redemption.
-    CancelUse {
-        /// The booking.
-        booking: BookingId,
-        /// Why.
-        reason: String,
-    },
-    /// The provider requests redemption after completing the service.
-    RequestRedemption {
-        /// The request.
-        request: RedemptionRequest,
-    },
-    /// The office audits a redemption request.
-    AuditRedemption {
-        /// The booking.
-        booking: BookingId,
-        /// Decision.
-        decision: AuditDecision,
-    },
-    /// The office expires the vouchers of a scheme whose validity has ended.
-    ExpireVouchers {
-        /// The scheme.
-        scheme: SchemeId,
-    },
+tagged_enum! {
+    /// A change to vouchers, as recorded in the journal.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    #[allow(clippy::large_enum_variant, reason = "the variants mirror the journal's JSON shape")]
+    pub enum VoucherChange {
+        /// The office publishes a scheme version.
+        PublishScheme {
+            /// The scheme version.
+            scheme: VoucherScheme,
+        },
+        /// The office moves money from the voucher category of a fund year into
+        /// a scheme's pool. Every funding of one pool names the same fund year.
+        FundPool {
+            /// The scheme.
+            scheme: SchemeId,
+            /// The fund year whose voucher category pays.
+            fund_year: i32,
+            /// Amount.
+            amount: Money,
+        },
+        /// The office returns free money of a pool to the fund's voucher category.
+        WithdrawFromPool {
+            /// The scheme.
+            scheme: SchemeId,
+            /// Amount.
+            amount: Money,
+            /// Why.
+            reason: String,
+        },
+        /// An enterprise or team applies for a quota.
+        Apply {
+            /// The application.
+            request: ApplicationRequest,
+        },
+        /// The office scores a pending application.
+        ScoreApplication {
+            /// The application.
+            application: ApplicationId,
+            /// Score, 0 or more.
+            score: Decimal,
+        },
+        /// The applicant withdraws a pending application.
+        WithdrawApplication {
+            /// The application.
+            application: ApplicationId,
+        },
+        /// The office rejects a pending application.
+        RejectApplication {
+            /// The application.
+            application: ApplicationId,
+            /// Why.
+            reason: String,
+        },
+        /// The office decides every pending application of a scheme.
+        DecideApplications {
+            /// The scheme.
+            scheme: SchemeId,
+        },
+        /// The office issues the vouchers of an approved application.
+        IssueVouchers {
+            /// The application.
+            application: ApplicationId,
+        },
+        /// The holder commits vouchers to a service.
+        UseVouchers {
+            /// The service and payments.
+            request: ServiceUseRequest,
+        },
+        /// The holder or the office cancels a service before redemption.
+        CancelUse {
+            /// The booking.
+            booking: BookingId,
+            /// Why.
+            reason: String,
+        },
+        /// The provider requests redemption after completing the service.
+        RequestRedemption {
+            /// The request.
+            request: RedemptionRequest,
+        },
+        /// The office audits a redemption request.
+        AuditRedemption {
+            /// The booking.
+            booking: BookingId,
+            /// Decision.
+            decision: AuditDecision,
+        },
+        /// The office expires the vouchers of a scheme whose validity has ended.
+        ExpireVouchers {
+            /// The scheme.
+            scheme: SchemeId,
+        },
+    }
 }
 
 /// Schemes, pools, applications, vouchers and voucher-paid services.
