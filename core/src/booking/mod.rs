@@ -458,7 +458,7 @@ impl PartialEq for Indexes {
 
 impl Eq for Indexes {}
 
-/// Where one booking appears in the indexes: its instrument slot, its
+/// The place of one booking in the indexes: its instrument slot, its
 /// occupancy entry if it blocks time, and its quota key if it counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct IndexPlace {
@@ -760,7 +760,7 @@ impl BookingBook {
             }
         }
         for (slot, (instrument, listed)) in self.data.instruments.iter().zip(self.index.slots.iter().map(|index| &index.waiting)).enumerate() {
-            let wanted: Vec<WaitlistId> = self
+            let recorded: Vec<WaitlistId> = self
                 .data
                 .waitlist
                 .iter()
@@ -768,8 +768,8 @@ impl BookingBook {
                 .map(|entry| entry.id)
                 .collect();
             let found: Vec<WaitlistId> = listed.iter().copied().filter(|id| self.is_waiting(*id)).collect();
-            if found != wanted {
-                mismatches.push(format!("instrument slot {slot}: waiting index {found:?}, records {wanted:?}"));
+            if found != recorded {
+                mismatches.push(format!("instrument slot {slot}: waiting index {found:?}, records {recorded:?}"));
             }
         }
         mismatches

@@ -12,7 +12,7 @@
 //! network's service-record book ([`services_of_network`], by unit and
 //! period) or from the caller ([`services`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -28,6 +28,7 @@ use crate::network::Network;
 use crate::registry::{Instrument, InstrumentRecord};
 
 use super::service::{ServiceMode, ServiceRecord};
+use super::service_book::ServiceKey;
 use super::sheet::{sharing_label, source_label, write_csv, write_xlsx};
 
 /// Submit state of a national record (提交状态).
@@ -520,35 +521,41 @@ pub fn services_of_network(network: &Network, selection: &ServiceSelection, rule
     for (unit, stored) in network.services().iter() {
         export_service(&mut export, network, unit, &stored.record, selection, rules);
     }
+    // Each unit's keys are collected once, so checking a booked service for
+    // a repeat does not rescan the unit's book.
+    let mut book_keys: BTreeMap<UnitId, BTreeSet<ServiceKey>> = BTreeMap::new();
     for booked in network.booking().service_records() {
+        let unit = &booked.provider_unit;
         let record = booked_service(network, booked);
-        if network.services().contains(&booked.provider_unit, &record) {
-            if selection.takes(&booked.provider_unit, &record) {
-                export.notes.push(ExportNote {
-                    record: service_id(&record),
-                    note: Text::new(
-                        format!("预约 {} 的服务已在服务记录台账中（如由表格导入），未重复导出", booked.booking),
-                        format!("left out: the service of booking {} is already in the service-record book, for example from a spreadsheet", booked.booking),
-                    ),
-                });
-            }
+        if !selection.takes(unit, &record) {
             continue;
         }
-        if record.content.trim().is_empty() {
-            if selection.takes(&booked.provider_unit, &record) {
-                export.notes.push(ExportNote {
-                    record: service_id(&record),
-                    note: Text::new(
-                        format!("预约 {} 没有服务内容（预约用途或检测项目），未导出；请连同服务内容以服务记录导入", booked.booking),
-                        format!("left out: booking {} has no service content (purpose or test item); import the service with its content instead", booked.booking),
-                    ),
-                });
-            }
-            continue;
+        let keys = book_keys.entry(unit.clone()).or_insert_with(|| network.services().keys(unit));
+        match left_out_reason(booked, &record, keys) {
+            Some(note) => export.notes.push(ExportNote { record: service_id(&record), note }),
+            None => export_service(&mut export, network, unit, &record, selection, rules),
         }
-        export_service(&mut export, network, &booked.provider_unit, &record, selection, rules);
     }
     export
+}
+
+/// Returns why a booked service is left out of the export, if it is: it
+/// repeats a record of the book, or it has no service content.
+fn left_out_reason(booked: &BookedService, record: &ServiceRecord, book_keys: &BTreeSet<ServiceKey>) -> Option<Text> {
+    let booking = booked.booking;
+    if book_keys.contains(&ServiceKey::of(record)) {
+        return Some(Text::new(
+            format!("预约 {booking} 的服务已在服务记录台账中（如由表格导入），未重复导出"),
+            format!("left out: the service of booking {booking} is already in the service-record book, for example from a spreadsheet"),
+        ));
+    }
+    if record.content.trim().is_empty() {
+        return Some(Text::new(
+            format!("预约 {booking} 没有服务内容（预约用途或检测项目），未导出；请连同服务内容以服务记录导入"),
+            format!("left out: booking {booking} has no service content (purpose or test item); import the service with its content instead"),
+        ));
+    }
+    None
 }
 
 /// Adds one record of `unit` to `export` if `selection` takes it, or a note
