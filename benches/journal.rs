@@ -5,6 +5,7 @@
 //! cargo bench -p labshare --bench journal
 //! LABSHARE_BENCH_SKIP_NATIONAL=1 cargo bench -p labshare --bench journal   # criterion groups only
 //! LABSHARE_BENCH_NATIONAL=memory cargo bench -p labshare --bench journal -- nomatch   # build and in-memory replay only
+//! LABSHARE_BENCH_NATIONAL=memory LABSHARE_BENCH_REPEAT=4 cargo bench ...            # and four more in-memory replays
 //! ```
 //!
 //! The national-scale run builds a network through the public API: 2,000
@@ -486,6 +487,14 @@ fn national_scale() {
     let network = network.unwrap_or_else(|e| panic!("{e}"));
     println!("  state: {} bookings, {} service records", network.booking().booking_count(), network.booking().service_records().len());
     if std::env::var("LABSHARE_BENCH_NATIONAL").is_ok_and(|steps| steps == "memory") {
+        // Repeats show how much a shared machine moves the figure.
+        let repeats = std::env::var("LABSHARE_BENCH_REPEAT").ok().and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
+        drop(network);
+        for _ in 0..repeats {
+            let (network, cost) = measure(|| Network::replay(&events));
+            println!("  Network::replay again: {}", cost.rates(count));
+            drop(network);
+        }
         return;
     }
 

@@ -46,6 +46,17 @@ impl<K: Ord + Hash + Clone, V> IdMap<K, V> {
         self.values.get_mut(slot as usize)
     }
 
+    /// Returns the position of `key`'s value, which stays valid because
+    /// nothing is removed.
+    pub(crate) fn position(&self, key: &K) -> Option<u32> {
+        self.slots.get(key).copied()
+    }
+
+    /// Returns the value at `position`.
+    pub(crate) fn at(&self, position: u32) -> Option<&V> {
+        self.values.get(position as usize)
+    }
+
     /// Returns true if `key` has a value.
     pub(crate) fn contains_key(&self, key: &K) -> bool {
         self.slots.contains_key(key)

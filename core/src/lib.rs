@@ -93,6 +93,7 @@ pub mod money;
 pub mod network;
 pub mod registry;
 pub mod sme;
+mod replay;
 mod tagged;
 pub mod statistics;
 pub mod schema;

@@ -14,6 +14,7 @@ use crate::ids::{InstrumentId, UnitId};
 use crate::journal::{Change, Event};
 use crate::lang::Text;
 use crate::registry::{InstrumentRecord, Registry, RegistryChange, ReviewDecision, Unit};
+use crate::replay::{Hint, Pipeline};
 use crate::statistics::{self, BandTable, ValueBands};
 use crate::subsidy::SubsidyBook;
 use crate::subsidy::workflow::Step;
@@ -86,9 +87,7 @@ impl Network {
         I: IntoIterator<Item = &'a Event>,
     {
         let mut network = Network::new();
-        for event in events {
-            network.apply(event)?;
-        }
+        Pipeline::run(&mut network, events.into_iter().map(Ok))?;
         Ok(network)
     }
 
@@ -147,6 +146,35 @@ impl Network {
             }
             Change::Booking(change) => self.booking.apply(&self.registry, at, actor, change),
             Change::Services(change) => self.services.apply(seq, &self.registry, actor, change),
+        }
+    }
+
+    /// First step of replay look-ahead: finds where `event`'s records are.
+    pub(crate) fn find(&self, event: &Event) -> Hint {
+        match &event.change {
+            Change::Booking(change) => self.booking.find(&self.registry, &event.actor, change),
+            _ => Hint::default(),
+        }
+    }
+
+    /// Second step of replay look-ahead.
+    pub(crate) fn fetch_near(&self, event: &Event, hint: &mut Hint) {
+        if let Change::Booking(_) = &event.change {
+            self.booking.fetch_near(&self.registry, &event.actor, hint);
+        }
+    }
+
+    /// Third step of replay look-ahead.
+    pub(crate) fn fetch_heap(&self, event: &Event, hint: &mut Hint) {
+        if let Change::Booking(_) = &event.change {
+            self.booking.fetch_heap(&self.registry, hint);
+        }
+    }
+
+    /// Last step of replay look-ahead.
+    pub(crate) fn fetch_deep(&self, event: &Event, hint: &Hint) {
+        if let Change::Booking(change) = &event.change {
+            self.booking.fetch_deep(change, hint);
         }
     }
 

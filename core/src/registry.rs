@@ -490,6 +490,21 @@ impl Registry {
         self.instruments.get(id).ok_or_else(|| Error::not_found(Entity::Instrument, id))
     }
 
+    /// Returns where the record of instrument `id` is stored, for replay
+    /// look-ahead.
+    pub(crate) fn instrument_position(&self, id: &InstrumentId) -> Option<u32> {
+        self.instruments.position(id)
+    }
+
+    /// Prefetches the parts of the instrument record at `position` that
+    /// booking checks read: the owner and the published record.
+    pub(crate) fn prefetch_instrument(&self, position: u32) {
+        if let Some(instrument) = self.instruments.at(position) {
+            crate::replay::prefetch(&raw const instrument.unit);
+            crate::replay::prefetch_value(&instrument.published, 7);
+        }
+    }
+
     /// Iterates over units in id order.
     pub fn units(&self) -> impl Iterator<Item = &Unit> {
         self.units.values()

@@ -26,6 +26,7 @@ use crate::journal::jsonl::{HASH_MEMBER, line_version, split_hash};
 use crate::journal::{ChainHash, ChainHead, JournalReader};
 use crate::lang::Text;
 use crate::network::Network;
+use crate::replay::Pipeline;
 
 /// The snapshot format version this library writes, and the newest it reads.
 pub const SNAPSHOT_VERSION: u32 = 1;
@@ -164,9 +165,7 @@ impl Snapshot {
     pub fn continue_with(self, tail: &[u8]) -> Result<Restored> {
         let mut reader = JournalReader::new(&self.head, tail);
         let mut network = self.network;
-        for event in reader.by_ref() {
-            network.apply(&event?)?;
-        }
+        Pipeline::run(&mut network, reader.by_ref())?;
         Ok(Restored { network, head: reader.head() })
     }
 }

@@ -195,3 +195,45 @@ proptest! {
         }
     }
 }
+
+/// Replay reads a few events ahead of the one it applies. An event that the
+/// rules reject must still stop replay with its own error, before a broken
+/// line further on is reported, and the events before it must count.
+#[test]
+fn replay_reports_the_first_error_in_order() {
+    let mut network = Network::new();
+    let mut events = setup(&mut network);
+    let mut now = bj(2025, 10, 8, 9, 0);
+    for day in 0..4u8 {
+        now += Duration::minutes(10);
+        let ops = [Op::Request { user: day % 2, second: false, day, slot: 0, length: 2 }, Op::Confirm(day)];
+        for op in &ops {
+            events.extend(run(&mut network, op, now));
+        }
+    }
+    assert_eq!(events.len(), 8 + 8);
+
+    // Event 12 confirms booking 3; forged by a user of another unit, the
+    // owner check rejects it.
+    let mut forged = events.clone();
+    forged[11].actor = member("mallory");
+    let expected = Network::replay(&forged[..12]).unwrap_err();
+    assert_eq!(expected.code(), "permission_denied");
+    assert_eq!(Network::replay(&forged).unwrap_err(), expected);
+
+    // In the file, the line after the forged event is also edited; the
+    // rejection of line 12 comes first.
+    let bytes = write_jsonl(&forged).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[13] = lines[13].replacen("\"seq\":14", "\"seq\":41", 1);
+    let edited = lines.join("\n") + "\n";
+    assert_eq!(replay_jsonl(edited.as_bytes()).unwrap_err(), expected);
+
+    // Without the forged event, the edited line is the error.
+    let honest = String::from_utf8(write_jsonl(&events).unwrap()).unwrap();
+    let mut lines: Vec<String> = honest.lines().map(str::to_owned).collect();
+    lines[13] = lines[13].replacen("\"seq\":14", "\"seq\":41", 1);
+    let error = replay_jsonl((lines.join("\n") + "\n").as_bytes()).unwrap_err();
+    assert_eq!(error.code(), "corrupt");
+}

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use rust_decimal::Decimal;
 
 use crate::booking::occupancy::peak_overlap;
-use crate::booking::policy::{self, BlackoutTime, BookingPolicy, DAY_MINUTES, QuotaLimit, QuotaScope};
+use crate::booking::policy::{self, BlackoutTime, BookingPolicy, DAY_MINUTES, PolicyVersion, QuotaLimit, QuotaScope};
 use crate::booking::record::BookingId;
 use crate::booking::{BookingBook, InstrumentBooking};
 use crate::calendar::Zone;
@@ -59,8 +59,7 @@ impl BookingBook {
     /// Returns the policy version governing bookings that start at `start`.
     pub(crate) fn policy_at(&self, instrument: u32, start: DateTime<Utc>) -> Result<&BookingPolicy> {
         let data = self.instrument_at(instrument)?;
-        let position = data.policies.partition_point(|version| version.effective_from <= start);
-        match position.checked_sub(1).and_then(|i| data.policies.get(i)) {
+        match version_in_force(&data.policies, start) {
             Some(version) => Ok(&version.policy),
             None => Err(Error::rule(
                 "booking.no_policy",
@@ -221,7 +220,7 @@ impl BookingBook {
             let by_party = self.index.slots.get(check.instrument as usize).map(|index| &index.by_party);
             for &party in parties {
                 let Some(by_party) = by_party else { break };
-                let range = by_party.range((party, from, BookingId(0))..).take_while(|(p, start, _)| *p == party && *start < to);
+                let range = by_party.starting_at((party, from, BookingId(0))).take_while(|(p, start, _)| *p == party && *start < to);
                 for (_, _, id) in range {
                     if check.exclude.contains(id) {
                         continue;
@@ -440,4 +439,11 @@ fn check_training(data: &InstrumentBooking, policy: &BookingPolicy, actor: &str,
             format!("user {actor} has no training record for instrument {} valid on {date}; complete the training first", data.id),
         ),
     ))
+}
+
+/// Returns the policy version that governs bookings starting at `start`:
+/// the last one in effect from `start` or earlier.
+pub(crate) fn version_in_force(policies: &[PolicyVersion], start: DateTime<Utc>) -> Option<&PolicyVersion> {
+    let position = policies.partition_point(|version| version.effective_from <= start);
+    position.checked_sub(1).and_then(|i| policies.get(i))
 }

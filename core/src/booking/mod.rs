@@ -23,8 +23,10 @@
 
 mod api;
 mod check;
+mod chunked;
 mod clock;
 mod lifecycle;
+mod lookahead;
 mod occupancy;
 pub mod policy;
 pub mod quote;
@@ -35,9 +37,10 @@ pub mod service;
 mod view;
 mod waitlist;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -63,6 +66,7 @@ pub use record::{
 pub use search::{AvailabilityQuery, FreeSlot, InstrumentAvailability};
 pub use service::{ServiceRecord, ServiceTotals};
 
+use chunked::{Chunked, Keyed};
 use occupancy::Occupancy;
 use record::{Booking, Party};
 
@@ -429,7 +433,9 @@ impl Default for BookingData {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Indexes {
     pub(crate) instruments: FxHashMap<InstrumentId, u32>,
-    pub(crate) actors: FxHashMap<String, Vec<u32>>,
+    // Account ids fit compact_str's 24 inline bytes, so comparing a key
+    // reads only the map's own memory.
+    pub(crate) actors: FxHashMap<CompactString, Vec<u32>>,
     pub(crate) unit_parties: FxHashMap<UnitId, Vec<u32>>,
     /// Per instrument slot, the indexes of its bookings, kept together so
     /// that checking a slot reads neighbouring memory.
@@ -442,7 +448,7 @@ pub(crate) struct SlotIndex {
     pub(crate) occupancy: Occupancy,
     /// (party, start, booking) of the slot bookings that count or may come
     /// to count for quotas.
-    pub(crate) by_party: BTreeSet<(u32, DateTime<Utc>, BookingId)>,
+    pub(crate) by_party: Chunked<QuotaKey>,
     /// The waitlist entries that were waiting when last looked at, in join
     /// order. An entry never returns to waiting once it leaves that state,
     /// so stale ids are dropped when the list is read.
@@ -464,7 +470,18 @@ impl Eq for Indexes {}
 struct IndexPlace {
     slot: usize,
     occupancy: Option<occupancy::Entry>,
-    quota: Option<(u32, DateTime<Utc>, BookingId)>,
+    quota: Option<QuotaKey>,
+}
+
+/// A booking's place in its instrument's quota index: party, start, booking.
+pub(crate) type QuotaKey = (u32, DateTime<Utc>, BookingId);
+
+impl Keyed for QuotaKey {
+    type Key = QuotaKey;
+
+    fn key(&self) -> QuotaKey {
+        *self
+    }
 }
 
 /// All booking state of a network.
@@ -508,7 +525,7 @@ impl BookingBook {
             }
         }
         for (i, party) in self.data.parties.iter().enumerate() {
-            index.actors.entry(party.actor.clone()).or_default().push(i as u32);
+            index.actors.entry(CompactString::from(party.actor.as_str())).or_default().push(i as u32);
             if let Some(unit) = &party.unit {
                 index.unit_parties.entry(unit.clone()).or_default().push(i as u32);
             }
@@ -659,7 +676,7 @@ impl BookingBook {
         }
         let slot = self.data.parties.len() as u32;
         self.data.parties.push(Party { actor: actor.to_owned(), unit: unit.cloned(), enterprise: enterprise.cloned() });
-        self.index.actors.entry(actor.to_owned()).or_default().push(slot);
+        self.index.actors.entry(CompactString::from(actor)).or_default().push(slot);
         if let Some(unit) = unit {
             self.index.unit_parties.entry(unit.clone()).or_default().push(slot);
         }
@@ -725,7 +742,7 @@ impl BookingBook {
             if let Some((slot, key)) = old
                 && let Some(by_party) = self.index.slots.get_mut(slot).map(|index| &mut index.by_party)
             {
-                by_party.remove(&key);
+                by_party.remove(key);
             }
             if let Some((slot, key)) = new
                 && let Some(by_party) = self.index.slots.get_mut(slot).map(|index| &mut index.by_party)
@@ -735,7 +752,7 @@ impl BookingBook {
         }
     }
 
-    /// Lists every difference between the occupancy and waitlist indexes and
+    /// Lists every difference between the occupancy, quota and waitlist indexes and
     /// the records: a missing, extra or stale entry. Empty when they agree.
     /// Tests call this after each operation.
     #[doc(hidden)]
@@ -757,6 +774,20 @@ impl BookingBook {
             }
             if occupancy.len() != stored.len() {
                 mismatches.push(format!("instrument slot {slot}: length {} for {} entries", occupancy.len(), stored.len()));
+            }
+        }
+        let mut quota_keys: Vec<Vec<QuotaKey>> = vec![Vec::new(); self.index.slots.len()];
+        for i in 0..self.data.bookings.len() {
+            let place = self.index_place(BookingId(i as u64 + 1));
+            if let Some((key, list)) = place.and_then(|place| Some((place.quota?, quota_keys.get_mut(place.slot)?))) {
+                list.push(key);
+            }
+        }
+        for (slot, (index, mut wanted)) in self.index.slots.iter().zip(quota_keys).enumerate() {
+            wanted.sort_unstable();
+            let stored: Vec<QuotaKey> = index.by_party.iter().copied().collect();
+            if stored != wanted || index.by_party.len() != wanted.len() {
+                mismatches.push(format!("instrument slot {slot}: quota index {stored:?}, records {wanted:?}"));
             }
         }
         for (slot, (instrument, listed)) in self.data.instruments.iter().zip(self.index.slots.iter().map(|index| &index.waiting)).enumerate() {

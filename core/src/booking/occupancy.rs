@@ -6,25 +6,16 @@
 //! searches skip lapsed requests, offers and unattended bookings without
 //! reading the booking records.
 //!
-//! Entries are sorted by blocked start and kept in chunks of at most
-//! [`CHUNK`] entries, so a lookup is a binary search over the chunks' last
-//! keys and then inside one chunk, and a range scan reads contiguous memory.
-//! The longest blocked interval ever stored bounds how far back an overlap
+//! Entries are sorted by blocked start in a [`Chunked`] set, so a lookup
+//! is two binary searches and a range scan reads contiguous memory. The longest blocked interval ever stored bounds how far back an overlap
 //! query must look, so a query costs O(log n + k) for k nearby entries.
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::booking::chunked::{Chunked, Keyed};
 use crate::booking::record::BookingId;
 
-/// Maximum entries per chunk. An insert into a full chunk splits it in
-/// halves, except at the end of the index, where it starts a new chunk so
-/// that bookings made in time order fill their chunks.
-const CHUNK: usize = 64;
-
-/// A chunk shorter than this after a removal is merged into a neighbour
-/// that has room for it.
-const MIN_CHUNK: usize = CHUNK / 4;
-
+/// An entry's blocked start and booking.
 type Key = (DateTime<Utc>, BookingId);
 
 /// One booking's blocked interval.
@@ -40,23 +31,23 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    fn key(&self) -> Key {
-        (self.start, self.id)
-    }
-
     /// Returns true if the booking occupies its slot at `now`.
     pub(crate) fn holds_at(&self, now: DateTime<Utc>) -> bool {
         now < self.held_until
     }
 }
 
+impl Keyed for Entry {
+    type Key = Key;
+
+    fn key(&self) -> Key {
+        (self.start, self.id)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Occupancy {
-    /// Sorted, non-empty chunks. Every key of a chunk is below every key of the next.
-    chunks: Vec<Vec<Entry>>,
-    /// Key of the last entry of each chunk.
-    lasts: Vec<Key>,
-    len: usize,
+    entries: Chunked<Entry>,
     longest: Duration,
 }
 
@@ -64,111 +55,23 @@ impl Occupancy {
     /// Inserts an entry, replacing one with the same start and booking.
     pub(crate) fn insert(&mut self, entry: Entry) {
         self.longest = self.longest.max(entry.end - entry.start);
-        let key = entry.key();
-        let Some(last_chunk) = self.chunks.len().checked_sub(1) else {
-            self.chunks.push(new_chunk(entry));
-            self.lasts.push(key);
-            self.len = 1;
-            return;
-        };
-        let c = self.chunk_for(key).min(last_chunk);
-        let Some(chunk) = self.chunks.get_mut(c) else { return };
-        let position = match chunk.binary_search_by(|probe| probe.key().cmp(&key)) {
-            Ok(found) => {
-                if let Some(slot) = chunk.get_mut(found) {
-                    *slot = entry;
-                }
-                return;
-            }
-            Err(position) => position,
-        };
-        self.len += 1;
-        if chunk.len() < CHUNK {
-            chunk.insert(position, entry);
-            if position + 1 == chunk.len() {
-                self.lasts[c] = key;
-            }
-            return;
-        }
-        if c == last_chunk && position == chunk.len() {
-            self.chunks.push(new_chunk(entry));
-            self.lasts.push(key);
-            return;
-        }
-        self.split_and_insert(c, position, entry);
-    }
-
-    /// Splits the full chunk `c` in halves and inserts `entry` at `position` of the old chunk.
-    fn split_and_insert(&mut self, c: usize, position: usize, entry: Entry) {
-        let Some(chunk) = self.chunks.get_mut(c) else { return };
-        let half = CHUNK / 2;
-        let mut right = Vec::with_capacity(half + 1);
-        right.extend(chunk.drain(half..));
-        if position <= half {
-            chunk.insert(position, entry);
-        } else {
-            right.insert(position - half, entry);
-        }
-        let (left_last, right_last) = match (chunk.last(), right.last()) {
-            (Some(left), Some(right)) => (left.key(), right.key()),
-            _ => return,
-        };
-        self.lasts[c] = left_last;
-        self.lasts.insert(c + 1, right_last);
-        self.chunks.insert(c + 1, right);
+        self.entries.insert(entry);
     }
 
     /// Removes the entry of booking `id` that starts at `start`, if present.
     pub(crate) fn remove(&mut self, id: BookingId, start: DateTime<Utc>) {
-        let key = (start, id);
-        let c = self.chunk_for(key);
-        let Some(chunk) = self.chunks.get_mut(c) else { return };
-        let Ok(position) = chunk.binary_search_by(|probe| probe.key().cmp(&key)) else { return };
-        chunk.remove(position);
-        self.len -= 1;
-        match chunk.last() {
-            None => {
-                self.chunks.remove(c);
-                self.lasts.remove(c);
-            }
-            Some(last) => {
-                self.lasts[c] = last.key();
-                if chunk.len() < MIN_CHUNK {
-                    self.merge_small(c);
-                }
-            }
-        }
+        self.entries.remove((start, id));
     }
 
-    /// Merges chunk `c` into its next or previous neighbour if one has room.
-    fn merge_small(&mut self, c: usize) {
-        let size = |i: usize| self.chunks.get(i).map_or(usize::MAX, Vec::len);
-        let (into, from) = if size(c).saturating_add(size(c + 1)) <= CHUNK {
-            (c, c + 1)
-        } else if c > 0 && size(c).saturating_add(size(c - 1)) <= CHUNK {
-            (c - 1, c)
-        } else {
-            return;
-        };
-        let moved = self.chunks.remove(from);
-        let last = self.lasts.remove(from);
-        if let Some(target) = self.chunks.get_mut(into) {
-            target.extend(moved);
-            self.lasts[into] = last;
-        }
+    /// Prefetches the chunk list and the chunks' last keys (replay look-ahead).
+    pub(crate) fn prefetch_index(&self) {
+        self.entries.prefetch_index();
     }
 
-    /// Returns the index of the first chunk whose last key is at or after
-    /// `key`, or the number of chunks if there is none.
-    ///
-    /// With a single chunk every caller gets the same result from chunk 0,
-    /// so the last keys are not read. Most instruments have one chunk, and
-    /// skipping that read saves a cache miss on each booking.
-    fn chunk_for(&self, key: Key) -> usize {
-        if self.chunks.len() <= 1 {
-            return 0;
-        }
-        self.lasts.partition_point(|last| *last < key)
+    /// Prefetches the start of the chunk that holds entries starting at
+    /// `start` (replay look-ahead).
+    pub(crate) fn prefetch_chunk(&self, start: DateTime<Utc>) {
+        self.entries.prefetch_chunk((start, BookingId(0)));
     }
 
     /// Returns the longest blocked interval ever stored.
@@ -177,38 +80,19 @@ impl Occupancy {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.len
+        self.entries.len()
     }
 
     /// Iterates over every entry in key order.
     pub(crate) fn entries(&self) -> impl Iterator<Item = &Entry> + '_ {
-        self.chunks.iter().flatten()
+        self.entries.iter()
     }
 
     /// Iterates over the entries whose interval overlaps `[start, end)`, in key order.
     pub(crate) fn overlapping(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> impl Iterator<Item = &Entry> + '_ {
         let from = (start.checked_sub_signed(self.longest).unwrap_or(DateTime::<Utc>::MIN_UTC), BookingId(0));
-        let c = self.chunk_for(from);
-        let head = match self.chunks.get(c) {
-            Some(chunk) => chunk.get(chunk.partition_point(|entry| entry.key() < from)..).unwrap_or_default(),
-            None => &[],
-        };
-        let tail = self.chunks.get(c + 1..).unwrap_or_default();
-        head.iter()
-            .chain(tail.iter().flatten())
-            .take_while(move |entry| entry.start < end)
-            .filter(move |entry| entry.end > start)
+        self.entries.starting_at(from).take_while(move |entry| entry.start < end).filter(move |entry| entry.end > start)
     }
-}
-
-/// Starts a chunk with room for a few entries. Most instruments of a
-/// national network have a dozen bookings or fewer, so reserving a full
-/// chunk up front would waste about 3 KB per instrument. A chunk that fills
-/// grows by doubling up to [`CHUNK`].
-fn new_chunk(entry: Entry) -> Vec<Entry> {
-    let mut chunk = Vec::with_capacity(4);
-    chunk.push(entry);
-    chunk
 }
 
 /// Returns the largest number of `intervals` that cover one instant of
@@ -324,6 +208,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::booking::chunked::CHUNK;
     use chrono::TimeZone;
     use proptest::prelude::*;
 
@@ -402,8 +287,8 @@ mod tests {
         for i in 0..(CHUNK as i64 * 3) {
             index.insert(entry(i as u64 + 1, minute(i * 60), minute(i * 60 + 30)));
         }
-        assert_eq!(index.chunks.len(), 3);
-        assert!(index.chunks.iter().all(|chunk| chunk.len() == CHUNK));
+        assert_eq!(index.entries.chunks.len(), 3);
+        assert!(index.entries.chunks.iter().all(|chunk| chunk.len() == CHUNK));
     }
 
     #[test]
@@ -470,9 +355,9 @@ mod tests {
                 let stored: Vec<Entry> = index.entries().copied().collect();
                 let expected: Vec<Entry> = model.values().copied().collect();
                 prop_assert_eq!(stored, expected);
-                let lasts: Vec<Key> = index.chunks.iter().filter_map(|chunk| chunk.last().map(Entry::key)).collect();
-                prop_assert_eq!(&lasts, &index.lasts);
-                prop_assert!(index.chunks.iter().all(|chunk| !chunk.is_empty() && chunk.len() <= CHUNK));
+                let lasts: Vec<Key> = index.entries.chunks.iter().filter_map(|chunk| chunk.last().map(Keyed::key)).collect();
+                prop_assert_eq!(&lasts, index.entries.lasts());
+                prop_assert!(index.entries.chunks.iter().all(|chunk| !chunk.is_empty() && chunk.len() <= CHUNK));
             }
         }
 

@@ -191,6 +191,11 @@ impl OpeningHours {
         }
     }
 
+    /// Returns the spans of the seven weekdays, Monday first.
+    pub(crate) fn days(&self) -> [&[DailySpan]; 7] {
+        [&self.monday, &self.tuesday, &self.wednesday, &self.thursday, &self.friday, &self.saturday, &self.sunday]
+    }
+
     /// Returns the spans of an ordinary `weekday`.
     pub fn for_weekday(&self, weekday: Weekday) -> &[DailySpan] {
         match weekday {

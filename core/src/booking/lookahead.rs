@@ -1,0 +1,141 @@
+//! The booking book's part of replay look-ahead (see `crate::replay`).
+//!
+//! Each step reads only what an earlier step fetched and prefetches the
+//! next layer: the booking and the slot's records first, then the buffers
+//! they point to, then the policy's lists and the occupancy chunk.
+
+use chrono::Datelike;
+
+use super::check::version_in_force;
+use super::{BookingBook, BookingChange, BookingId, booking_index};
+use crate::access::Actor;
+use crate::registry::Registry;
+use crate::replay::{Hint, prefetch, prefetch_slice, prefetch_value};
+
+/// Cache lines of a policy version that the checks read.
+const POLICY_LINES: usize = 6;
+
+impl BookingBook {
+    /// First step: finds the booking, instrument slot and registry record
+    /// of `change` and prefetches the booking.
+    pub(crate) fn find(&self, registry: &Registry, actor: &Actor, change: &BookingChange) -> Hint {
+        let mut hint = Hint::default();
+        match change {
+            BookingChange::RequestSlot { request } => {
+                hint.slot = self.index.instruments.get(&request.instrument).copied();
+                hint.record = registry.instrument_position(&request.instrument);
+                if let Some(parties) = self.index.actors.get(actor.id.as_str()) {
+                    prefetch_slice(parties, 1);
+                }
+            }
+            _ => {
+                let Some(id) = booked(change) else { return hint };
+                let Some(index) = booking_index(id) else { return hint };
+                if let Some(booking) = self.data.bookings.get(index) {
+                    prefetch_value(booking, 2);
+                    hint.booking = u32::try_from(index).ok();
+                }
+            }
+        }
+        hint
+    }
+
+    /// Second step: reads the booking, then prefetches the slot's records,
+    /// the party and the registry record.
+    pub(crate) fn fetch_near(&self, registry: &Registry, actor: &Actor, hint: &mut Hint) {
+        if let Some(booking) = hint.booking.and_then(|index| self.data.bookings.get(index as usize)) {
+            hint.slot = Some(booking.instrument);
+            hint.party = Some(booking.party);
+            if let Some(details) = &booking.details {
+                prefetch(&raw const **details);
+            }
+        } else if hint.slot.is_some() {
+            hint.party = self.index.actors.get(actor.id.as_str()).and_then(|parties| parties.first().copied());
+        }
+        if let Some(slot) = hint.slot {
+            if let Some(data) = self.data.instruments.get(slot as usize) {
+                prefetch_value(data, 2);
+            }
+            if let Some(index) = self.index.slots.get(slot as usize) {
+                prefetch_value(index, 3);
+            }
+        }
+        if let Some(party) = hint.party.and_then(|party| self.data.parties.get(party as usize)) {
+            prefetch_value(party, 2);
+        }
+        if let Some(record) = hint.record {
+            registry.prefetch_instrument(record);
+        }
+    }
+
+    /// Third step: prefetches the buffers that the slot's records and the
+    /// party point to, and finds the registry record of a booking's
+    /// instrument.
+    pub(crate) fn fetch_heap(&self, registry: &Registry, hint: &mut Hint) {
+        if let Some(slot) = hint.slot {
+            if let Some(data) = self.data.instruments.get(slot as usize) {
+                prefetch_slice(&data.policies, POLICY_LINES);
+                if hint.record.is_none() {
+                    hint.record = registry.instrument_position(&data.id);
+                    if let Some(record) = hint.record {
+                        registry.prefetch_instrument(record);
+                    }
+                }
+            }
+            if let Some(index) = self.index.slots.get(slot as usize) {
+                index.occupancy.prefetch_index();
+                index.by_party.prefetch_index();
+            }
+        }
+        if let Some(party) = hint.party.and_then(|party| self.data.parties.get(party as usize)) {
+            prefetch(party.actor.as_ptr());
+        }
+    }
+
+    /// Last step: prefetches the lists of the policy in force at `start`
+    /// and the occupancy chunk around it.
+    pub(crate) fn fetch_deep(&self, change: &BookingChange, hint: &Hint) {
+        let Some(slot) = hint.slot else { return };
+        let start = match change {
+            BookingChange::RequestSlot { request } => Some(request.start),
+            _ => hint.booking.and_then(|index| self.data.bookings.get(index as usize)).map(|booking| booking.start),
+        };
+        let Some(start) = start else { return };
+        if let Some(version) = self.data.instruments.get(slot as usize).and_then(|data| version_in_force(&data.policies, start)) {
+            let policy = &version.policy;
+            prefetch_slice(&policy.fees, 2);
+            prefetch_slice(&policy.quotas, 1);
+            // The local date is the UTC date or the next one in the
+            // zones east of Greenwich that Chinese networks use.
+            let days = policy.opening_hours.days();
+            let weekday = start.weekday().num_days_from_monday() as usize;
+            for day in [weekday, (weekday + 1) % 7] {
+                if let Some(spans) = days.get(day) {
+                    prefetch_slice(spans, 1);
+                }
+            }
+        }
+        if let Some(index) = self.index.slots.get(slot as usize) {
+            index.occupancy.prefetch_chunk(start);
+            if let Some(party) = hint.party {
+                index.by_party.prefetch_chunk((party, start, BookingId(0)));
+            }
+        }
+    }
+}
+
+/// Returns the booking a change acts on, if it names one.
+fn booked(change: &BookingChange) -> Option<BookingId> {
+    match change {
+        BookingChange::Confirm { booking }
+        | BookingChange::Reject { booking, .. }
+        | BookingChange::Cancel { booking, .. }
+        | BookingChange::Reschedule { booking, .. }
+        | BookingChange::CheckIn { booking }
+        | BookingChange::Complete { booking, .. }
+        | BookingChange::AcceptOffer { booking }
+        | BookingChange::DeclineOffer { booking } => Some(*booking),
+        _ => None,
+    }
+}
+
