@@ -60,7 +60,7 @@ pub(crate) fn prefetch_slice<T>(items: &[T], max_lines: usize) {
     prefetch_lines(items.as_ptr(), lines);
 }
 
-/// What a look-ahead step learned about an event for the later steps.
+/// Positions that a look-ahead step found for an event's later steps.
 ///
 /// Each field is a position in the state (a booking, an instrument slot of
 /// the booking book, a party, a registry record) found by an earlier step.

@@ -213,7 +213,7 @@ fn replay_reports_the_first_error_in_order() {
     }
     assert_eq!(events.len(), 8 + 8);
 
-    // Event 12 confirms booking 3; forged by a user of another unit, the
+    // Event 12 confirms booking 2; forged by a user of another unit, the
     // owner check rejects it.
     let mut forged = events.clone();
     forged[11].actor = member("mallory");

@@ -182,7 +182,7 @@ impl<T: Keyed> Chunked<T> {
         prefetch_slice(&self.lasts, 1);
     }
 
-    /// Prefetches the start of the chunk that holds `key` (replay look-ahead).
+    /// Prefetches the start of the chunk where `key` belongs (replay look-ahead).
     pub(crate) fn prefetch_chunk(&self, key: T::Key) {
         let c = self.chunk_for(key).min(self.chunks.len().saturating_sub(1));
         if let Some(chunk) = self.chunks.get(c) {
@@ -237,7 +237,7 @@ mod tests {
     }
 
     #[test]
-    fn from_key_starts_at_the_first_key_not_below() {
+    fn starting_at_lower_bound() {
         let mut set: Chunked<Key> = Chunked::default();
         for key in [(2, 10, 5), (1, 30, 4), (2, 5, 9), (3, 0, 1)] {
             set.insert(key);
@@ -268,8 +268,8 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
-        /// The chunked set holds and finds exactly what a `BTreeSet` of the
-        /// same keys does, and its chunks stay sorted, non-empty and bounded.
+        /// The chunked set contains and finds exactly what a `BTreeSet` of
+        /// the same keys does, and its chunks stay sorted, non-empty and bounded.
         #[test]
         fn set_matches_btree_set(steps in proptest::collection::vec(step(), 1..800)) {
             let mut set: Chunked<Key> = Chunked::default();

@@ -68,8 +68,8 @@ impl Occupancy {
         self.entries.prefetch_index();
     }
 
-    /// Prefetches the start of the chunk that holds entries starting at
-    /// `start` (replay look-ahead).
+    /// Prefetches the start of the chunk where entries starting at `start`
+    /// belong (replay look-ahead).
     pub(crate) fn prefetch_chunk(&self, start: DateTime<Utc>) {
         self.entries.prefetch_chunk((start, BookingId(0)));
     }
