@@ -1,6 +1,7 @@
 //! Feeds arbitrary bytes to the journal and snapshot readers. Neither may
-//! panic; a journal that reads must replay without panicking and must
-//! read back equal after writing it again.
+//! panic; a journal that reads must replay without panicking, to the same
+//! state or error as applying its events one at a time, and must read back
+//! equal after writing it again.
 
 #![no_main]
 
@@ -15,7 +16,16 @@ fuzz_target!(|bytes: &[u8]| {
     assert_eq!(read.is_ok(), check.is_intact(), "read_jsonl and verify_jsonl disagree");
 
     if let Ok(events) = read {
-        let _ = Network::replay(&events);
+        // Replay reads ahead of the event it applies; the result must be
+        // the same as applying the events one at a time.
+        let replayed = Network::replay(&events);
+        let mut stepped = Network::new();
+        let applied = events.iter().try_for_each(|event| stepped.apply(event));
+        match (replayed, applied) {
+            (Ok(replayed), Ok(())) => assert_eq!(replayed, stepped, "replay and apply give different states"),
+            (Err(replayed), Err(applied)) => assert_eq!(replayed, applied, "replay and apply fail differently"),
+            (replayed, applied) => panic!("replay gives {:?}, apply {:?}", replayed.err(), applied.err()),
+        }
         let rewritten = write_jsonl(&events).expect("events that were read can be written");
         assert_eq!(read_jsonl(&rewritten).expect("rewritten journal reads"), events);
     }
