@@ -1,7 +1,7 @@
 //! Feeds arbitrary bytes to the journal and snapshot readers. Neither may
-//! panic; a journal that reads must replay without panicking, to the same
-//! state or error as applying its events one at a time, and must read back
-//! equal after writing it again.
+//! panic. A journal that reads must replay without panicking and give the
+//! same state or error as applying its events one at a time. Written
+//! again, it must read back equal.
 
 #![no_main]
 
