@@ -487,7 +487,7 @@ fn national_scale() {
     let network = network.unwrap_or_else(|e| panic!("{e}"));
     println!("  state: {} bookings, {} service records", network.booking().booking_count(), network.booking().service_records().len());
     if std::env::var("LABSHARE_BENCH_NATIONAL").is_ok_and(|steps| steps == "memory") {
-        // Repeats show how much a shared machine moves the figure.
+        // Repeated replays show how much the rate varies on a shared machine.
         let repeats = std::env::var("LABSHARE_BENCH_REPEAT").ok().and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
         drop(network);
         for _ in 0..repeats {

@@ -79,8 +79,9 @@ impl Network {
     /// Rebuilds a network by applying `events` in order.
     ///
     /// Replay reads a few events ahead and prefetches the state they will
-    /// read, which at national scale makes it about 1.6 times faster. The
-    /// result is the same as calling [`Network::apply`] on each event.
+    /// read. On the national-scale bench (`BENCHMARKS.md`) that made it
+    /// about 1.6 times faster. The result is the same as calling
+    /// [`Network::apply`] on each event.
     ///
     /// # Errors
     ///

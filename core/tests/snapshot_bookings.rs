@@ -200,7 +200,7 @@ proptest! {
 /// rules reject must still stop replay with its own error, before a broken
 /// line further on is reported, and the events before it must count.
 #[test]
-fn replay_reports_the_first_error_in_order() {
+fn replay_first_error_wins() {
     let mut network = Network::new();
     let mut events = setup(&mut network);
     let mut now = bj(2025, 10, 8, 9, 0);
@@ -213,16 +213,16 @@ fn replay_reports_the_first_error_in_order() {
     }
     assert_eq!(events.len(), 8 + 8);
 
-    // Event 12 confirms booking 2; forged by a user of another unit, the
-    // owner check rejects it.
+    // Event 12 confirms booking 2. Forged by a user of another unit, it
+    // fails the owner check.
     let mut forged = events.clone();
     forged[11].actor = member("mallory");
     let expected = Network::replay(&forged[..12]).unwrap_err();
     assert_eq!(expected.code(), "permission_denied");
     assert_eq!(Network::replay(&forged).unwrap_err(), expected);
 
-    // In the file, the line after the forged event is also edited; the
-    // rejection of line 12 comes first.
+    // In the file, the line after the forged event is also edited. The
+    // rejection of line 12 still comes first.
     let bytes = write_jsonl(&forged).unwrap();
     let text = String::from_utf8(bytes).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();

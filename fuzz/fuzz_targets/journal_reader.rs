@@ -16,8 +16,8 @@ fuzz_target!(|bytes: &[u8]| {
     assert_eq!(read.is_ok(), check.is_intact(), "read_jsonl and verify_jsonl disagree");
 
     if let Ok(events) = read {
-        // Replay reads ahead of the event it applies; the result must be
-        // the same as applying the events one at a time.
+        // Replay reads ahead of the event it applies, so check that the
+        // result is the same as applying the events one at a time.
         let replayed = Network::replay(&events);
         let mut stepped = Network::new();
         let applied = events.iter().try_for_each(|event| stepped.apply(event));

@@ -18,8 +18,8 @@ pub(crate) const CHUNK: usize = 64;
 /// that has room for it.
 const MIN_CHUNK: usize = CHUNK / 4;
 
-/// Cache lines of a chunk that replay look-ahead prefetches: most
-/// instruments hold fewer than a dozen bookings.
+/// Cache lines of a chunk that replay look-ahead prefetches. Six lines cover
+/// 8 occupancy entries or 16 quota keys, and most instruments have fewer bookings.
 const PREFETCH_LINES: usize = 6;
 
 /// An item with the key it is sorted and found by.
@@ -199,7 +199,7 @@ impl<T: Keyed> Chunked<T> {
 
 /// Starts a chunk with room for a few items. Most instruments of a national
 /// network have a dozen bookings or fewer, so reserving a full chunk up
-/// front would waste about 3 KB per instrument. A chunk that fills grows by
+/// front would waste 1.5 to 3 KB per instrument and index. A chunk that fills grows by
 /// doubling up to [`CHUNK`].
 fn new_chunk<T>(item: T) -> Vec<T> {
     let mut chunk = Vec::with_capacity(4);

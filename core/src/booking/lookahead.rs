@@ -50,6 +50,7 @@ impl BookingBook {
                 prefetch(&raw const **details);
             }
         } else if hint.slot.is_some() {
+            // This repeats the probe of `find`, whose bucket is cached by now.
             hint.party = self.index.actors.get(actor.id.as_str()).and_then(|parties| parties.first().copied());
         }
         if let Some(slot) = hint.slot {
