@@ -502,6 +502,10 @@ pub(crate) fn details(purpose: &str, voucher: Option<&str>) -> Option<Box<Bookin
 }
 
 pub(crate) fn check_purpose(purpose: &str) -> Result<()> {
+    // A character takes at least one byte, so a short text needs no count.
+    if purpose.len() <= MAX_PURPOSE_CHARS {
+        return Ok(());
+    }
     let chars = purpose.chars().count();
     if chars > MAX_PURPOSE_CHARS {
         return Err(Error::TooLong { field: "purpose".to_owned(), max_chars: MAX_PURPOSE_CHARS, actual_chars: chars });
