@@ -12,9 +12,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::Hash;
 
-use rustc_hash::FxHashMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::flat_map::FlatMap;
 
 /// Values keyed by id, stored in insertion order.
 ///
@@ -23,13 +24,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Clone)]
 pub(crate) struct IdMap<K, V> {
     values: Vec<V>,
-    slots: FxHashMap<K, u32>,
+    slots: FlatMap<K, u32>,
     order: BTreeMap<K, u32>,
 }
 
 impl<K, V> Default for IdMap<K, V> {
     fn default() -> IdMap<K, V> {
-        IdMap { values: Vec::new(), slots: FxHashMap::default(), order: BTreeMap::new() }
+        IdMap { values: Vec::new(), slots: FlatMap::default(), order: BTreeMap::new() }
     }
 }
 
@@ -50,6 +51,12 @@ impl<K: Ord + Hash + Clone, V> IdMap<K, V> {
     /// nothing is removed.
     pub(crate) fn position(&self, key: &K) -> Option<u32> {
         self.slots.get(key).copied()
+    }
+
+    /// Issues prefetch hints for the index entry of `key`, for replay
+    /// look-ahead.
+    pub(crate) fn prefetch_key(&self, key: &K) {
+        self.slots.prefetch(key);
     }
 
     /// Returns the value at `position`.

@@ -85,6 +85,7 @@ pub mod enterprise;
 pub mod error;
 pub mod exchange;
 pub mod fund;
+mod flat_map;
 mod id_map;
 pub mod ids;
 pub mod journal;

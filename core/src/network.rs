@@ -154,7 +154,15 @@ impl Network {
         }
     }
 
-    /// First step of replay look-ahead: finds where `event`'s records are.
+    /// First step of replay look-ahead: prefetches the index entries of
+    /// the ids that the next step looks up.
+    pub(crate) fn locate(&self, event: &Event) {
+        if let Change::Booking(change) = &event.change {
+            self.booking.locate(&self.registry, &event.actor, change);
+        }
+    }
+
+    /// Second step of replay look-ahead: finds where `event`'s records are.
     pub(crate) fn find(&self, event: &Event) -> Hint {
         match &event.change {
             Change::Booking(change) => self.booking.find(&self.registry, &event.actor, change),
@@ -162,14 +170,14 @@ impl Network {
         }
     }
 
-    /// Second step of replay look-ahead.
+    /// Third step of replay look-ahead.
     pub(crate) fn fetch_near(&self, event: &Event, hint: &mut Hint) {
         if let Change::Booking(_) = &event.change {
             self.booking.fetch_near(&self.registry, &event.actor, hint);
         }
     }
 
-    /// Third step of replay look-ahead.
+    /// Fourth step of replay look-ahead.
     pub(crate) fn fetch_heap(&self, event: &Event, hint: &mut Hint) {
         if let Change::Booking(_) = &event.change {
             self.booking.fetch_heap(&self.registry, hint);

@@ -496,12 +496,27 @@ impl Registry {
         self.instruments.position(id)
     }
 
+    /// Prefetches the index entries that looking up instrument `id` and,
+    /// if given, unit `unit` read first.
+    pub(crate) fn prefetch_keys(&self, id: &InstrumentId, unit: Option<&UnitId>) {
+        self.instruments.prefetch_key(id);
+        if let Some(unit) = unit {
+            self.units.prefetch_key(unit);
+        }
+    }
+
     /// Prefetches the parts of the instrument record at `position` that
     /// booking checks read: the owner and the published record.
     pub(crate) fn prefetch_instrument(&self, position: u32) {
         if let Some(instrument) = self.instruments.at(position) {
             crate::replay::prefetch(&raw const instrument.unit);
-            crate::replay::prefetch_value(&instrument.published, 7);
+            // Reading whether `published` is set would wait for the miss,
+            // so this assumes that the record starts where the option does,
+            // as it does when the option uses a niche. A wrong guess only
+            // wastes the hint.
+            let record = (&raw const instrument.published).cast::<u8>();
+            crate::replay::prefetch(record);
+            crate::replay::prefetch(record.wrapping_add(std::mem::offset_of!(InstrumentRecord, sharing_mode)));
         }
     }
 

@@ -16,7 +16,17 @@ use crate::replay::{Hint, prefetch, prefetch_slice, prefetch_value};
 const POLICY_LINES: usize = 6;
 
 impl BookingBook {
-    /// First step: finds the booking, instrument slot and registry record
+    /// First step: prefetches the index entries of a request's instrument,
+    /// booker and the booker's unit, which the next step looks up.
+    pub(crate) fn locate(&self, registry: &Registry, actor: &Actor, change: &BookingChange) {
+        if let BookingChange::RequestSlot { request } = change {
+            self.index.instruments.prefetch(&request.instrument);
+            self.index.actors.prefetch(actor.id.as_str());
+            registry.prefetch_keys(&request.instrument, actor.unit());
+        }
+    }
+
+    /// Second step: finds the booking, instrument slot and registry record
     /// of `change` and prefetches the booking.
     pub(crate) fn find(&self, registry: &Registry, actor: &Actor, change: &BookingChange) -> Hint {
         let mut hint = Hint::default();
@@ -40,7 +50,7 @@ impl BookingBook {
         hint
     }
 
-    /// Second step: reads the booking, then prefetches the slot's records,
+    /// Third step: reads the booking, then prefetches the slot's records,
     /// the party and the registry record.
     pub(crate) fn fetch_near(&self, registry: &Registry, actor: &Actor, hint: &mut Hint) {
         if let Some(booking) = hint.booking.and_then(|index| self.data.bookings.get(index as usize)) {
@@ -69,7 +79,7 @@ impl BookingBook {
         }
     }
 
-    /// Third step: prefetches the buffers that the slot's records and the
+    /// Fourth step: prefetches the buffers that the slot's records and the
     /// party point to, and finds the registry record of a booking's
     /// instrument.
     pub(crate) fn fetch_heap(&self, registry: &Registry, hint: &mut Hint) {

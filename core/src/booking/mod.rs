@@ -66,6 +66,7 @@ pub use record::{
 pub use search::{AvailabilityQuery, FreeSlot, InstrumentAvailability};
 pub use service::{ServiceRecord, ServiceTotals};
 
+use crate::flat_map::FlatMap;
 use chunked::{Chunked, Keyed};
 use occupancy::Occupancy;
 use record::{Booking, Party};
@@ -432,10 +433,10 @@ impl Default for BookingData {
 /// FxHash also has a fixed seed, so runs stay reproducible.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Indexes {
-    pub(crate) instruments: FxHashMap<InstrumentId, u32>,
+    pub(crate) instruments: FlatMap<InstrumentId, u32>,
     // Account ids fit compact_str's 24 inline bytes, so comparing a key
     // reads only the map's own memory.
-    pub(crate) actors: FxHashMap<CompactString, Vec<u32>>,
+    pub(crate) actors: FlatMap<CompactString, Vec<u32>>,
     pub(crate) unit_parties: FxHashMap<UnitId, Vec<u32>>,
     /// Per instrument slot, the indexes of its bookings, kept together so
     /// that checking a slot reads neighbouring memory.
@@ -525,7 +526,9 @@ impl BookingBook {
             }
         }
         for (i, party) in self.data.parties.iter().enumerate() {
-            index.actors.entry(CompactString::from(party.actor.as_str())).or_default().push(i as u32);
+            if let Some(parties) = index.actors.get_or_insert_with(CompactString::from(party.actor.as_str()), Vec::new) {
+                parties.push(i as u32);
+            }
             if let Some(unit) = &party.unit {
                 index.unit_parties.entry(unit.clone()).or_default().push(i as u32);
             }
@@ -676,7 +679,9 @@ impl BookingBook {
         }
         let slot = self.data.parties.len() as u32;
         self.data.parties.push(Party { actor: actor.to_owned(), unit: unit.cloned(), enterprise: enterprise.cloned() });
-        self.index.actors.entry(CompactString::from(actor)).or_default().push(slot);
+        if let Some(parties) = self.index.actors.get_or_insert_with(CompactString::from(actor), Vec::new) {
+            parties.push(slot);
+        }
         if let Some(unit) = unit {
             self.index.unit_parties.entry(unit.clone()).or_default().push(slot);
         }
