@@ -521,8 +521,8 @@ impl Zone {
         if instant.timestamp() < *since {
             return None;
         }
-        let offset = chrono::TimeDelta::seconds(i64::from(*offset_seconds));
-        Some(instant.naive_utc().checked_add_signed(offset).unwrap_or(NaiveDateTime::MAX))
+        let offset = chrono::FixedOffset::east_opt(*offset_seconds)?;
+        Some(instant.naive_utc().checked_add_offset(offset).unwrap_or(NaiveDateTime::MAX))
     }
 
     /// Returns the instant of `local` if it lies a day or more into the
@@ -531,7 +531,7 @@ impl Zone {
     /// since no offset change spans a day.
     fn fixed_utc(self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
         let (_, since, offset_seconds) = FIXED_SINCE.iter().find(|(zone, _, _)| *zone == self.0)?;
-        let utc = local.checked_sub_signed(chrono::TimeDelta::seconds(i64::from(*offset_seconds)))?.and_utc();
+        let utc = local.checked_sub_offset(chrono::FixedOffset::east_opt(*offset_seconds)?)?.and_utc();
         if utc.timestamp() < since.saturating_add(SECONDS_PER_DAY) {
             return None;
         }

@@ -80,17 +80,14 @@ impl BookingBook {
     }
 
     /// Fourth step: prefetches the buffers that the slot's records and the
-    /// party point to, and finds the registry record of a booking's
+    /// party point to, and the registry's index entry for a booking's
     /// instrument.
     pub(crate) fn fetch_heap(&self, registry: &Registry, hint: &mut Hint) {
         if let Some(slot) = hint.slot {
             if let Some(data) = self.data.instruments.get(slot as usize) {
                 prefetch_slice(&data.policies, POLICY_LINES);
                 if hint.record.is_none() {
-                    hint.record = registry.instrument_position(&data.id);
-                    if let Some(record) = hint.record {
-                        registry.prefetch_instrument(record);
-                    }
+                    registry.prefetch_keys(&data.id, None);
                 }
             }
             if let Some(index) = self.index.slots.get(slot as usize) {
@@ -103,10 +100,17 @@ impl BookingBook {
         }
     }
 
-    /// Last step: prefetches the lists of the policy in force at `start`
-    /// and the occupancy chunk around it.
-    pub(crate) fn fetch_deep(&self, change: &BookingChange, hint: &Hint) {
+    /// Last step: finds and prefetches the registry record of a booking's
+    /// instrument, and prefetches the lists of the policy in force at
+    /// `start` and the occupancy chunk around it.
+    pub(crate) fn fetch_deep(&self, registry: &Registry, change: &BookingChange, hint: &Hint) {
         let Some(slot) = hint.slot else { return };
+        if hint.record.is_none() {
+            let data = self.data.instruments.get(slot as usize);
+            if let Some(record) = data.and_then(|data| registry.instrument_position(&data.id)) {
+                registry.prefetch_instrument(record);
+            }
+        }
         let start = match change {
             BookingChange::RequestSlot { request } => Some(request.start),
             _ => hint.booking.and_then(|index| self.data.bookings.get(index as usize)).map(|booking| booking.start),

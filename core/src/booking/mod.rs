@@ -126,7 +126,10 @@ pub(crate) struct InstrumentBooking {
     pub(crate) profile: BookingProfile,
     pub(crate) policies: Vec<PolicyVersion>,
     pub(crate) blackouts: Vec<Blackout>,
-    pub(crate) trained: BTreeMap<String, TrainingRecord>,
+    // Account ids fit compact_str's 24 inline bytes, so a lookup compares
+    // keys inside the tree's nodes instead of following a pointer per key.
+    #[schemars(with = "BTreeMap<String, TrainingRecord>")]
+    pub(crate) trained: BTreeMap<CompactString, TrainingRecord>,
 }
 
 /// A request for one slot (机时预约申请).
@@ -939,7 +942,7 @@ impl BookingBook {
         }
         let slot = self.ensure_instrument(id);
         if let Some(data) = self.data.instruments.get_mut(slot as usize) {
-            data.trained.insert(user.to_owned(), TrainingRecord { granted_at: at, valid_until });
+            data.trained.insert(CompactString::from(user), TrainingRecord { granted_at: at, valid_until });
         }
         Ok(())
     }
