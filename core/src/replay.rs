@@ -36,7 +36,7 @@ pub(crate) fn prefetch<T>(address: *const T) {
 }
 
 /// Bytes of a cache line on the processors this library targets.
-const LINE: usize = 64;
+pub(crate) const LINE: usize = 64;
 
 /// Prefetches the first `lines` cache lines from `address`.
 #[inline(always)]

@@ -7,7 +7,7 @@
 //! look-ahead can prefetch, and an instrument with a dozen bookings keeps
 //! them in one small allocation.
 
-use crate::replay::prefetch_slice;
+use crate::replay::{LINE, prefetch, prefetch_slice};
 
 /// Maximum items per chunk. An insert into a full chunk splits it in
 /// halves, except at the end of the set, where it starts a new chunk so
@@ -182,11 +182,23 @@ impl<T: Keyed> Chunked<T> {
         prefetch_slice(&self.lasts, 1);
     }
 
-    /// Prefetches the start of the chunk where `key` belongs (replay look-ahead).
+    /// Prefetches the lines of the chunk where `key` belongs that a search
+    /// for it probably reads (replay look-ahead).
     pub(crate) fn prefetch_chunk(&self, key: T::Key) {
         let c = self.chunk_for(key).min(self.chunks.len().saturating_sub(1));
-        if let Some(chunk) = self.chunks.get(c) {
+        let Some(chunk) = self.chunks.get(c) else { return };
+        if std::mem::size_of_val(chunk.as_slice()) <= PREFETCH_LINES * LINE {
             prefetch_slice(chunk, PREFETCH_LINES);
+            return;
+        }
+        // A binary search reads the middle item first. A new booking
+        // usually starts after most of its instrument's earlier ones, so in
+        // the occupancy index the search then moves towards the end of the
+        // chunk. In the quota index the tail is only a guess.
+        let end = chunk.as_ptr().wrapping_add(chunk.len()).cast::<u8>();
+        prefetch(chunk.as_ptr().wrapping_add(chunk.len() / 2));
+        for line in 1..PREFETCH_LINES {
+            prefetch(end.wrapping_sub(line * LINE));
         }
     }
 
