@@ -457,16 +457,12 @@ impl Zone {
 
     /// Returns the local date of `instant` in this zone.
     pub fn local_date(self, instant: DateTime<Utc>) -> NaiveDate {
-        match self.fixed_local(instant) {
-            Some(local) => local.date(),
-            None => instant.with_timezone(&self.0).date_naive(),
-        }
+        self.wall_clock(instant).date()
     }
 
     /// Returns the wall-clock time of `instant` in this zone.
     pub fn local(self, instant: DateTime<Utc>) -> LocalTime {
-        let local = self.fixed_local(instant).unwrap_or_else(|| instant.with_timezone(&self.0).naive_local());
-        LocalTime { local, zone: self }
+        LocalTime { local: self.wall_clock(instant), zone: self }
     }
 
     /// Returns the instant of the wall-clock time `local` in this zone.
@@ -513,6 +509,21 @@ impl Zone {
         instant.with_timezone(&self.0).offset().fix().local_minus_utc()
     }
 
+    /// Returns the wall-clock time of `instant`. A time outside the range of
+    /// `NaiveDateTime`, which only instants within a day of that range's
+    /// ends give, becomes the nearest end, where chrono would panic.
+    fn wall_clock(self, instant: DateTime<Utc>) -> NaiveDateTime {
+        if let Some(local) = self.fixed_local(instant) {
+            return local;
+        }
+        let offset = self.0.offset_from_utc_datetime(&instant.naive_utc()).fix();
+        match instant.naive_utc().checked_add_offset(offset) {
+            Some(local) => local,
+            None if offset.local_minus_utc() > 0 => NaiveDateTime::MAX,
+            None => NaiveDateTime::MIN,
+        }
+    }
+
     /// Returns the wall-clock time of `instant` if it falls in the zone's
     /// last fixed-offset period (see [`FIXED_SINCE`]). A time past the
     /// largest `NaiveDateTime` becomes that largest one.
@@ -528,7 +539,8 @@ impl Zone {
     /// Returns the instant of `local` if it lies a day or more into the
     /// zone's last fixed-offset period. The day's margin keeps out wall
     /// times that the transition before the period repeated or skipped,
-    /// since no offset change spans a day.
+    /// because the earlier offsets of these zones differ from the fixed
+    /// one by far less than a day.
     fn fixed_utc(self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
         let (_, since, offset_seconds) = FIXED_SINCE.iter().find(|(zone, _, _)| *zone == self.0)?;
         let utc = local.checked_sub_offset(chrono::FixedOffset::east_opt(*offset_seconds)?)?.and_utc();
@@ -709,7 +721,17 @@ mod tests {
         assert!(Zone::SHANGHAI.to_utc(repeated).is_err());
         let after = date(1991, 9, 16).and_hms_opt(1, 30, 0).unwrap();
         assert_eq!(Zone::SHANGHAI.to_utc(after).unwrap(), Utc.with_ymd_and_hms(1991, 9, 15, 17, 30, 0).unwrap());
-        // chrono-tz alone panics here, as the local time is out of range.
+    }
+
+    #[test]
+    fn extreme_instants_clamp_local_time() {
+        // chrono alone panics here, as the local times are out of range.
         assert_eq!(Zone::URUMQI.local(DateTime::<Utc>::MAX_UTC).local, NaiveDateTime::MAX);
+        let london = Zone::parse("Europe/London").unwrap();
+        assert_eq!(london.local_date(DateTime::<Utc>::MAX_UTC), NaiveDateTime::MAX.date());
+        let new_york = Zone::parse("America/New_York").unwrap();
+        assert_eq!(new_york.local(DateTime::<Utc>::MIN_UTC).local, NaiveDateTime::MIN);
+        let tokyo = Zone::parse("Asia/Tokyo").unwrap();
+        assert_eq!(tokyo.local_date(DateTime::<Utc>::MAX_UTC), NaiveDateTime::MAX.date());
     }
 }

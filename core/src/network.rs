@@ -187,7 +187,7 @@ impl Network {
     /// Last step of replay look-ahead.
     pub(crate) fn fetch_deep(&self, event: &Event, hint: &Hint) {
         if let Change::Booking(change) = &event.change {
-            self.booking.fetch_deep(&self.registry, change, hint);
+            self.booking.fetch_deep(&self.registry, &event.actor, change, hint);
         }
     }
 

@@ -496,13 +496,14 @@ impl Registry {
         self.instruments.position(id)
     }
 
-    /// Prefetches the index entries that looking up instrument `id` and,
-    /// if given, unit `unit` read first.
-    pub(crate) fn prefetch_keys(&self, id: &InstrumentId, unit: Option<&UnitId>) {
+    /// Prefetches the index entry that looking up instrument `id` reads first.
+    pub(crate) fn prefetch_instrument_key(&self, id: &InstrumentId) {
         self.instruments.prefetch_key(id);
-        if let Some(unit) = unit {
-            self.units.prefetch_key(unit);
-        }
+    }
+
+    /// Prefetches the index entry that looking up unit `id` reads first.
+    pub(crate) fn prefetch_unit_key(&self, id: &UnitId) {
+        self.units.prefetch_key(id);
     }
 
     /// Prefetches the parts of the instrument record at `position` that
@@ -514,6 +515,8 @@ impl Registry {
             // so this assumes that the record starts where the option does,
             // as it does when the option uses a niche. A wrong guess only
             // wastes the hint.
+            // NOTE: rustc chooses where that niche lies, so the line that
+            // shows whether `published` is set may not be among these two.
             let record = (&raw const instrument.published).cast::<u8>();
             crate::replay::prefetch(record);
             crate::replay::prefetch(record.wrapping_add(std::mem::offset_of!(InstrumentRecord, sharing_mode)));

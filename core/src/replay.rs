@@ -76,14 +76,14 @@ pub(crate) struct Hint {
 
 /// How many events ahead of the one being applied each step runs. Once
 /// its memory is cached an event applies in about a microsecond, time
-/// enough for a prefetch to land, so one event between steps suffices.
-/// On the national bench, twice these distances replayed about 10 %
-/// slower, probably because more lines were in flight at once and some
-/// were evicted before use (the test machine exposes no cache counters).
-/// An event is pulled from the source, and its own lines prefetched,
-/// three events before the first step reads its ids. In a profile, the
-/// first step waited for the event's lines when it ran on the event just
-/// pulled.
+/// enough for a prefetch to land, so one event between the steps from
+/// `LOCATE` on suffices. An event is pulled from the source, and its own
+/// lines prefetched, three events before `LOCATE` reads its ids, because
+/// in a profile that step waited for the event's lines when it ran on the
+/// event just pulled. On the national bench, doubling the distances from
+/// `FIND` to `DEEP` replayed about 10 % slower, before `PULL` and `LOCATE`
+/// existed. Moving every step one event further ahead later made no
+/// difference beyond the spread between runs.
 const PULL: usize = 8;
 const LOCATE: usize = 5;
 const FIND: usize = 4;
@@ -117,8 +117,11 @@ impl<E: std::borrow::Borrow<Event>> Pipeline<E> {
                 // An event takes 512 bytes on 64-bit targets. With the
                 // layout rustc chose, a booking change lies in its first
                 // three lines and the sequence number in its last one.
+                // NOTE: another compiler version may lay the event out
+                // differently, which would only make these hints miss.
                 prefetch_lines(event as *const Event, EVENT_LINES);
                 prefetch(&raw const event.seq);
+                prefetch(event.actor.id.as_ptr());
             }
             pipeline.waiting.push_back((item, Hint::default()));
             pipeline.look_ahead(network);
@@ -136,8 +139,8 @@ impl<E: std::borrow::Borrow<Event>> Pipeline<E> {
         Ok(())
     }
 
-    /// Runs the later look-ahead steps on the events at their distances
-    /// from the front, the event applied next.
+    /// Runs the look-ahead steps on the events at their distances from the
+    /// front, the event applied next.
     fn look_ahead(&mut self, network: &Network) {
         if let Some((Ok(event), _)) = self.waiting.get(LOCATE) {
             network.locate(event.borrow());

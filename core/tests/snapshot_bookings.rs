@@ -205,13 +205,16 @@ fn replay_first_error_wins() {
     let mut events = setup(&mut network);
     let mut now = bj(2025, 10, 8, 9, 0);
     for day in 0..4u8 {
-        now += Duration::minutes(10);
-        let ops = [Op::Request { user: day % 2, second: false, day, slot: 0, length: 2 }, Op::Confirm(day)];
-        for op in &ops {
-            events.extend(run(&mut network, op, now));
+        for (index, slot) in [0u8, 4].into_iter().enumerate() {
+            now += Duration::minutes(10);
+            let booking = day * 2 + index as u8;
+            let ops = [Op::Request { user: booking % 2, second: false, day, slot, length: 2 }, Op::Confirm(booking)];
+            for op in &ops {
+                events.extend(run(&mut network, op, now));
+            }
         }
     }
-    assert_eq!(events.len(), 8 + 8);
+    assert_eq!(events.len(), 8 + 16);
 
     // Event 12 confirms booking 2. Forged by a user of another unit, it
     // fails the owner check.
@@ -221,14 +224,18 @@ fn replay_first_error_wins() {
     assert_eq!(expected.code(), "permission_denied");
     assert_eq!(Network::replay(&forged).unwrap_err(), expected);
 
-    // In the file, the line after the forged event is also edited. The
-    // rejection of line 12 still comes first.
-    let bytes = write_jsonl(&forged).unwrap();
-    let text = String::from_utf8(bytes).unwrap();
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    lines[13] = lines[13].replacen("\"seq\":14", "\"seq\":41", 1);
-    let edited = lines.join("\n") + "\n";
-    assert_eq!(replay_jsonl(edited.as_bytes()).unwrap_err(), expected);
+    // In the file, a line after the forged event is also edited, from the
+    // next line to beyond the reach of the look-ahead. The rejection of
+    // line 12 still comes first.
+    let text = String::from_utf8(write_jsonl(&forged).unwrap()).unwrap();
+    for edited in [12, 13, 18, 19, 20, 23] {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let seq = edited + 1;
+        lines[edited] = lines[edited].replacen(&format!("\"seq\":{seq}"), "\"seq\":99", 1);
+        assert!(lines[edited].contains("\"seq\":99"), "line {seq} was not edited");
+        let error = replay_jsonl((lines.join("\n") + "\n").as_bytes()).unwrap_err();
+        assert_eq!(error, expected, "edited line {seq}");
+    }
 
     // Without the forged event, the edited line is the error.
     let honest = String::from_utf8(write_jsonl(&events).unwrap()).unwrap();

@@ -195,10 +195,10 @@ impl<T: Keyed> Chunked<T> {
         // usually starts after most of its instrument's earlier ones, so in
         // the occupancy index the search then moves towards the end of the
         // chunk. In the quota index the tail is only a guess.
-        let end = chunk.as_ptr().wrapping_add(chunk.len()).cast::<u8>();
+        let last_byte = chunk.as_ptr().wrapping_add(chunk.len()).cast::<u8>().wrapping_sub(1);
         prefetch(chunk.as_ptr().wrapping_add(chunk.len() / 2));
-        for line in 1..PREFETCH_LINES {
-            prefetch(end.wrapping_sub(line * LINE));
+        for line in 0..PREFETCH_LINES - 1 {
+            prefetch(last_byte.wrapping_sub(line * LINE));
         }
     }
 

@@ -16,13 +16,13 @@ use crate::replay::{Hint, prefetch, prefetch_slice, prefetch_value};
 const POLICY_LINES: usize = 6;
 
 impl BookingBook {
-    /// First step: prefetches the index entries of a request's instrument,
-    /// booker and the booker's unit, which the next step looks up.
+    /// First step: prefetches the index entries of a request's instrument
+    /// and booker, which the next step looks up.
     pub(crate) fn locate(&self, registry: &Registry, actor: &Actor, change: &BookingChange) {
         if let BookingChange::RequestSlot { request } = change {
             self.index.instruments.prefetch(&request.instrument);
             self.index.actors.prefetch(actor.id.as_str());
-            registry.prefetch_keys(&request.instrument, actor.unit());
+            registry.prefetch_instrument_key(&request.instrument);
         }
     }
 
@@ -87,7 +87,7 @@ impl BookingBook {
             if let Some(data) = self.data.instruments.get(slot as usize) {
                 prefetch_slice(&data.policies, POLICY_LINES);
                 if hint.record.is_none() {
-                    registry.prefetch_keys(&data.id, None);
+                    registry.prefetch_instrument_key(&data.id);
                 }
             }
             if let Some(index) = self.index.slots.get(slot as usize) {
@@ -101,10 +101,14 @@ impl BookingBook {
     }
 
     /// Last step: finds and prefetches the registry record of a booking's
-    /// instrument, and prefetches the lists of the policy in force at
-    /// `start` and the occupancy chunk around it.
-    pub(crate) fn fetch_deep(&self, registry: &Registry, change: &BookingChange, hint: &Hint) {
+    /// instrument. It also prefetches the index entry of a requester's
+    /// unit, the lists of the policy in force at `start` and the occupancy
+    /// chunk around it.
+    pub(crate) fn fetch_deep(&self, registry: &Registry, actor: &Actor, change: &BookingChange, hint: &Hint) {
         let Some(slot) = hint.slot else { return };
+        if let (BookingChange::RequestSlot { .. }, Some(unit)) = (change, actor.unit()) {
+            registry.prefetch_unit_key(unit);
+        }
         if hint.record.is_none() {
             let data = self.data.instruments.get(slot as usize);
             if let Some(record) = data.and_then(|data| registry.instrument_position(&data.id)) {

@@ -126,7 +126,7 @@ pub(crate) struct InstrumentBooking {
     pub(crate) profile: BookingProfile,
     pub(crate) policies: Vec<PolicyVersion>,
     pub(crate) blackouts: Vec<Blackout>,
-    // Account ids fit compact_str's 24 inline bytes, so a lookup compares
+    // Account ids of up to 24 bytes are stored inline, so a lookup compares
     // keys inside the tree's nodes instead of following a pointer per key.
     #[schemars(with = "BTreeMap<String, TrainingRecord>")]
     pub(crate) trained: BTreeMap<CompactString, TrainingRecord>,
