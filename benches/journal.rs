@@ -47,8 +47,8 @@ use rust_decimal::Decimal;
 /// Counts live heap bytes and their peak.
 ///
 /// The counters use plain loads and stores. An atomic read-modify-write
-/// instruction on x86-64 also waits for earlier stores to complete, which
-/// disturbs the measured code more. Every measured step allocates on one
+/// instruction on x86-64 also waits for earlier stores to complete, so it
+/// may disturb the measured code more. Every measured step allocates on one
 /// thread, where the counts are exact, but allocations made at the same
 /// time on other threads could be lost from them.
 struct CountingAllocator;

@@ -455,12 +455,16 @@ impl Zone {
         self.0.name()
     }
 
-    /// Returns the local date of `instant` in this zone.
+    /// Returns the local date of `instant` in this zone. An instant within a
+    /// day of the ends of the range that `NaiveDateTime` covers gives the
+    /// date of the nearest end.
     pub fn local_date(self, instant: DateTime<Utc>) -> NaiveDate {
         self.wall_clock(instant).date()
     }
 
-    /// Returns the wall-clock time of `instant` in this zone.
+    /// Returns the wall-clock time of `instant` in this zone. An instant
+    /// within a day of the ends of the range that `NaiveDateTime` covers
+    /// gives the nearest end.
     pub fn local(self, instant: DateTime<Utc>) -> LocalTime {
         LocalTime { local: self.wall_clock(instant), zone: self }
     }
@@ -513,10 +517,10 @@ impl Zone {
     /// `NaiveDateTime`, which only instants within a day of that range's
     /// ends give, becomes the nearest end, where chrono would panic.
     fn wall_clock(self, instant: DateTime<Utc>) -> NaiveDateTime {
-        if let Some(local) = self.fixed_local(instant) {
-            return local;
-        }
-        let offset = self.0.offset_from_utc_datetime(&instant.naive_utc()).fix();
+        let offset = match self.fixed_offset(instant) {
+            Some(offset) => offset,
+            None => self.0.offset_from_utc_datetime(&instant.naive_utc()).fix(),
+        };
         match instant.naive_utc().checked_add_offset(offset) {
             Some(local) => local,
             None if offset.local_minus_utc() > 0 => NaiveDateTime::MAX,
@@ -524,16 +528,14 @@ impl Zone {
         }
     }
 
-    /// Returns the wall-clock time of `instant` if it falls in the zone's
-    /// last fixed-offset period (see [`FIXED_SINCE`]). A time past the
-    /// largest `NaiveDateTime` becomes that largest one.
-    fn fixed_local(self, instant: DateTime<Utc>) -> Option<NaiveDateTime> {
+    /// Returns the zone's offset at `instant` if it falls in the zone's
+    /// last fixed-offset period (see [`FIXED_SINCE`]).
+    fn fixed_offset(self, instant: DateTime<Utc>) -> Option<chrono::FixedOffset> {
         let (_, since, offset_seconds) = FIXED_SINCE.iter().find(|(zone, _, _)| *zone == self.0)?;
         if instant.timestamp() < *since {
             return None;
         }
-        let offset = chrono::FixedOffset::east_opt(*offset_seconds)?;
-        Some(instant.naive_utc().checked_add_offset(offset).unwrap_or(NaiveDateTime::MAX))
+        chrono::FixedOffset::east_opt(*offset_seconds)
     }
 
     /// Returns the instant of `local` if it lies a day or more into the

@@ -3,9 +3,9 @@
 //! Replay look-ahead (see `crate::replay`) finds each coming booking
 //! request's instrument and booker by id. With the standard hash map each
 //! of those lookups waited for two cache misses, the control bytes and
-//! then the bucket, and in a profile of national replay that wait was
-//! about a fifth of replay time. The standard map does not expose where a
-//! probe will read, so the wait could not be hidden. [`FlatMap`] stores
+//! then the bucket. In a profile of national replay that wait was about a
+//! fifth of replay time, and because the standard map does not expose
+//! where a probe will read, it could not be hidden. [`FlatMap`] stores
 //! keys and values inline in one open-addressing array and derives a key's
 //! first position from its hash alone, so replay prefetches that position
 //! an event before it looks the key up.

@@ -27,7 +27,7 @@ impl BookingBook {
     }
 
     /// Second step: finds the booking, instrument slot and registry record
-    /// of `change` and prefetches the booking.
+    /// of `change`, and prefetches the booking or the booker's party list.
     pub(crate) fn find(&self, registry: &Registry, actor: &Actor, change: &BookingChange) -> Hint {
         let mut hint = Hint::default();
         match change {
@@ -106,21 +106,21 @@ impl BookingBook {
     /// chunk around it.
     pub(crate) fn fetch_deep(&self, registry: &Registry, actor: &Actor, change: &BookingChange, hint: &Hint) {
         let Some(slot) = hint.slot else { return };
+        let data = self.data.instruments.get(slot as usize);
         if let (BookingChange::RequestSlot { .. }, Some(unit)) = (change, actor.unit()) {
             registry.prefetch_unit_key(unit);
         }
-        if hint.record.is_none() {
-            let data = self.data.instruments.get(slot as usize);
-            if let Some(record) = data.and_then(|data| registry.instrument_position(&data.id)) {
-                registry.prefetch_instrument(record);
-            }
+        if hint.record.is_none()
+            && let Some(record) = data.and_then(|data| registry.instrument_position(&data.id))
+        {
+            registry.prefetch_instrument(record);
         }
         let start = match change {
             BookingChange::RequestSlot { request } => Some(request.start),
             _ => hint.booking.and_then(|index| self.data.bookings.get(index as usize)).map(|booking| booking.start),
         };
         let Some(start) = start else { return };
-        if let Some(version) = self.data.instruments.get(slot as usize).and_then(|data| version_in_force(&data.policies, start)) {
+        if let Some(version) = data.and_then(|data| version_in_force(&data.policies, start)) {
             let policy = &version.policy;
             prefetch_slice(&policy.fees, 2);
             prefetch_slice(&policy.quotas, 1);

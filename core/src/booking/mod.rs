@@ -437,8 +437,8 @@ impl Default for BookingData {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Indexes {
     pub(crate) instruments: FlatMap<InstrumentId, u32>,
-    // Account ids fit compact_str's 24 inline bytes, so comparing a key
-    // reads only the map's own memory.
+    // Account ids of up to 24 bytes are stored inline, so comparing such a
+    // key reads only the map's own memory.
     pub(crate) actors: FlatMap<CompactString, Vec<u32>>,
     pub(crate) unit_parties: FxHashMap<UnitId, Vec<u32>>,
     /// Per instrument slot, the indexes of its bookings, kept together so
