@@ -484,7 +484,7 @@ impl Network {
     /// An instrument's policy versions, oldest first, as a JSON array.
     pub fn booking_policies(&self, instrument: String) -> Result<String, LabshareError> {
         let instrument = InstrumentId::new(instrument)?;
-        self.query("policies", |network| network.booking().policies(&instrument).map(<[_]>::to_vec))
+        self.query("policies", |network| network.booking().policies(&instrument))
     }
 
     /// An instrument's blackouts as a JSON array.

@@ -416,7 +416,7 @@ impl Network {
     /// An instrument's policy versions, oldest first, as a JSON array.
     fn booking_policies(&self, py: Python<'_>, instrument: &str) -> PyResult<String> {
         let instrument = instrument_id(instrument)?;
-        Ok(self.query(py, "policies", move |network| network.booking().policies(&instrument).map(<[_]>::to_vec))?)
+        Ok(self.query(py, "policies", move |network| network.booking().policies(&instrument))?)
     }
 
     /// An instrument's blackouts as a JSON array.

@@ -307,7 +307,12 @@ impl InstrumentRecord {
             errors.push(Error::Missing { field: "name".to_owned() });
         }
         for (field, max_chars) in FIELD_LIMITS {
-            let actual_chars = self.field(field).chars().count();
+            let text = self.field(field);
+            // A character takes at least one byte, so a short text needs no count.
+            if text.len() <= max_chars {
+                continue;
+            }
+            let actual_chars = text.chars().count();
             if actual_chars > max_chars {
                 errors.push(Error::TooLong { field: field.to_owned(), max_chars, actual_chars });
             }

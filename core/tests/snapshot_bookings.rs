@@ -244,3 +244,49 @@ fn replay_first_error_wins() {
     let error = replay_jsonl((lines.join("\n") + "\n").as_bytes()).unwrap_err();
     assert_eq!(error.code(), "corrupt");
 }
+
+/// Instruments with identical rules share one stored policy. The sharing
+/// must not show: each instrument keeps its own versions, a replaced version
+/// leaves the others alone, and a snapshot writes every policy as it was set,
+/// quota hours with their own decimal places.
+#[test]
+fn shared_policies_keep_their_own_text() {
+    let mut network = Network::new();
+    let mut events = setup(&mut network);
+    let at = setup_time();
+    let since = bj(2025, 1, 1, 0, 0);
+    let hours = |text: &str| {
+        let limit = QuotaLimit::Hours(text.parse().unwrap());
+        BookingPolicy { quotas: vec![Quota { scope: QuotaScope::User, period: QuotaPeriod::Week, limit }], ..BookingPolicy::default() }
+    };
+    let policies = [("XJ-AT-SEM-03", hours("10")), ("XJ-AT-SEM-04", hours("10.0")), ("XJ-AT-SEM-05", BookingPolicy::default())];
+    for (id, policy) in policies {
+        let instrument = labshare::InstrumentId::new(id).unwrap();
+        let unit = UnitId::new(OWNER_UNIT).unwrap();
+        events.push(network.submit_instrument(&owner(), at, instrument.clone(), unit, record(id, SharingMode::External)).unwrap());
+        events.push(network.publish_instrument(&office(), at, instrument.clone()).unwrap());
+        events.push(network.set_booking_policy(&owner(), at, instrument, since, policy).unwrap());
+    }
+    // XRD had the default policy, as SEM-05 has. Its replacement must not
+    // reach SEM-05.
+    let replaced = BookingPolicy { stations: 2, ..BookingPolicy::default() };
+    events.push(network.set_booking_policy(&owner(), at, xrd(), since, replaced.clone()).unwrap());
+
+    let policy_of = |network: &Network, id: &str| {
+        let versions = network.booking().policies(&labshare::InstrumentId::new(id).unwrap()).unwrap();
+        assert_eq!(versions.len(), 1, "{id}");
+        versions[0].policy.clone()
+    };
+    let quota_text = |network: &Network, id: &str| serde_json::to_value(policy_of(network, id)).unwrap()["quotas"][0]["limit"].to_string();
+    assert_eq!(policy_of(&network, XRD), replaced);
+    assert_eq!(policy_of(&network, "XJ-AT-SEM-05"), BookingPolicy::default());
+    assert_eq!(quota_text(&network, "XJ-AT-SEM-03"), r#"{"hours":"10"}"#);
+    assert_eq!(quota_text(&network, "XJ-AT-SEM-04"), r#"{"hours":"10.0"}"#);
+
+    let (snapshot, tail) = snapshot_at(&events, events.len());
+    let resumed = resume(&snapshot, &tail).unwrap();
+    assert_eq!(resumed.network, network);
+    assert_eq!(quota_text(&resumed.network, "XJ-AT-SEM-04"), r#"{"hours":"10.0"}"#);
+    let head = append_jsonl(&ChainHead::genesis(), &events).unwrap().head;
+    assert_eq!(write_snapshot(&resumed.network, &head).unwrap(), snapshot);
+}

@@ -4,8 +4,9 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use rust_decimal::Decimal;
 
 use crate::booking::occupancy::peak_overlap;
-use crate::booking::policy::{self, BlackoutTime, BookingPolicy, DAY_MINUTES, PolicyVersion, QuotaLimit, QuotaScope};
+use crate::booking::policy::{self, BlackoutTime, BookingPolicy, DAY_MINUTES, QuotaLimit, QuotaScope};
 use crate::booking::record::BookingId;
+use crate::booking::shared::SharedVersion;
 use crate::booking::{BookingBook, InstrumentBooking};
 use crate::calendar::Zone;
 use crate::error::{Error, Result};
@@ -443,7 +444,7 @@ fn check_training(data: &InstrumentBooking, policy: &BookingPolicy, actor: &str,
 
 /// Returns the policy version that governs bookings starting at `start`:
 /// the last one in effect from `start` or earlier.
-pub(crate) fn version_in_force(policies: &[PolicyVersion], start: DateTime<Utc>) -> Option<&PolicyVersion> {
+pub(crate) fn version_in_force(policies: &[SharedVersion], start: DateTime<Utc>) -> Option<&SharedVersion> {
     let position = policies.partition_point(|version| version.effective_from <= start);
     position.checked_sub(1).and_then(|i| policies.get(i))
 }

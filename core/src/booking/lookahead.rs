@@ -12,14 +12,15 @@ use crate::access::Actor;
 use crate::registry::Registry;
 use crate::replay::{Hint, prefetch, prefetch_slice, prefetch_value};
 
-/// Cache lines of a policy version that the checks read.
+/// Cache lines of a policy that the checks read.
 const POLICY_LINES: usize = 6;
 
 impl BookingBook {
     /// First step: prefetches the index entries of a request's instrument
-    /// and booker, which the next step looks up.
+    /// and booker, which the next step looks up, and the request's purpose.
     pub(crate) fn locate(&self, registry: &Registry, actor: &Actor, change: &BookingChange) {
         if let BookingChange::RequestSlot { request } = change {
+            prefetch(request.purpose.as_ptr());
             self.index.instruments.prefetch(&request.instrument);
             self.index.actors.prefetch(actor.id.as_str());
             registry.prefetch_instrument_key(&request.instrument);
@@ -85,7 +86,7 @@ impl BookingBook {
     pub(crate) fn fetch_heap(&self, registry: &Registry, hint: &mut Hint) {
         if let Some(slot) = hint.slot {
             if let Some(data) = self.data.instruments.get(slot as usize) {
-                prefetch_slice(&data.policies, POLICY_LINES);
+                prefetch_slice(&data.policies, 1);
                 if hint.record.is_none() {
                     registry.prefetch_instrument_key(&data.id);
                 }
@@ -121,7 +122,11 @@ impl BookingBook {
         };
         let Some(start) = start else { return };
         if let Some(version) = data.and_then(|data| version_in_force(&data.policies, start)) {
-            let policy = &version.policy;
+            let policy = &*version.policy;
+            // A policy that many instruments share is usually cached
+            // already. A policy of one instrument is read here, so the step
+            // may wait for it.
+            prefetch_value(policy, POLICY_LINES);
             prefetch_slice(&policy.fees, 2);
             prefetch_slice(&policy.quotas, 1);
             // The local date is the UTC date or the next one in the

@@ -33,11 +33,13 @@ pub mod quote;
 pub mod record;
 pub mod search;
 mod series;
+pub(crate) mod shared;
 pub mod service;
 mod view;
 mod waitlist;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use compact_str::CompactString;
@@ -70,6 +72,7 @@ use crate::flat_map::FlatMap;
 use chunked::{Chunked, Keyed};
 use occupancy::Occupancy;
 use record::{Booking, Party};
+use shared::{PolicyPool, SharedVersion};
 
 /// An instrument's booking profile (预约信息): its zone and test items.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -124,7 +127,9 @@ pub struct TrainingRecord {
 pub(crate) struct InstrumentBooking {
     pub(crate) id: InstrumentId,
     pub(crate) profile: BookingProfile,
-    pub(crate) policies: Vec<PolicyVersion>,
+    // Instruments with identical rules share one copy (see `shared`).
+    #[schemars(with = "Vec<PolicyVersion>")]
+    pub(crate) policies: Vec<SharedVersion>,
     pub(crate) blackouts: Vec<Blackout>,
     // Account ids of up to 24 bytes are stored inline, so a lookup compares
     // keys inside the tree's nodes instead of following a pointer per key.
@@ -444,6 +449,8 @@ pub(crate) struct Indexes {
     /// Per instrument slot, the indexes of its bookings, kept together so
     /// that checking a slot reads neighbouring memory.
     pub(crate) slots: Vec<SlotIndex>,
+    /// The distinct policies that instruments share.
+    pub(crate) policies: PolicyPool,
 }
 
 /// The indexes of one instrument's bookings.
@@ -536,6 +543,9 @@ impl BookingBook {
                 index.unit_parties.entry(unit.clone()).or_default().push(i as u32);
             }
         }
+        for version in self.data.instruments.iter_mut().flat_map(|instrument| &mut instrument.policies) {
+            version.policy = index.policies.adopt(Arc::clone(&version.policy));
+        }
         self.index = index;
         for i in 0..self.data.bookings.len() {
             self.index_booking(BookingId(i as u64 + 1));
@@ -581,8 +591,8 @@ impl BookingBook {
     /// # Errors
     ///
     /// [`Error::NotFound`] if the instrument has no booking data.
-    pub fn policies(&self, instrument: &InstrumentId) -> Result<&[PolicyVersion]> {
-        Ok(&self.instrument(instrument)?.1.policies)
+    pub fn policies(&self, instrument: &InstrumentId) -> Result<Vec<PolicyVersion>> {
+        Ok(self.instrument(instrument)?.1.policies.iter().map(SharedVersion::to_version).collect())
     }
 
     /// Returns the blackouts of `instrument`.
@@ -892,10 +902,15 @@ impl BookingBook {
         require_owner(registry, actor, id, "set_booking_policy")?;
         policy.validate()?;
         let slot = self.ensure_instrument(id);
-        if let Some(data) = self.data.instruments.get_mut(slot as usize) {
-            data.policies.retain(|version| version.effective_from != effective_from);
-            let position = data.policies.partition_point(|version| version.effective_from < effective_from);
-            data.policies.insert(position, PolicyVersion { effective_from, policy: policy.clone() });
+        let Some(data) = self.data.instruments.get_mut(slot as usize) else { return Ok(()) };
+        let version = SharedVersion { effective_from, policy: self.index.policies.share(policy) };
+        let position = data.policies.partition_point(|version| version.effective_from < effective_from);
+        match data.policies.get_mut(position) {
+            Some(same) if same.effective_from == effective_from => {
+                let replaced = std::mem::replace(same, version);
+                self.index.policies.release(replaced.policy);
+            }
+            _ => data.policies.insert(position, version),
         }
         Ok(())
     }

@@ -114,7 +114,7 @@ impl JsonSchema for ClockTime {
 }
 
 /// A half-open span of one day's wall clock, `[start, end)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DailySpan {
     /// First minute inside the span.
     pub start: ClockTime,
@@ -134,7 +134,7 @@ impl DailySpan {
 }
 
 /// Opening hours per weekday (开放时间), in the instrument's zone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Hash, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct OpeningHours {
     /// Monday (周一).
@@ -246,7 +246,7 @@ fn validate_spans(field: &str, spans: &[DailySpan]) -> Result<()> {
 }
 
 /// How far ahead of a booking's start an action may be taken (提前量), in minutes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Notice {
     /// At least this many minutes before the start.
@@ -312,7 +312,7 @@ impl QuotaPeriod {
 }
 
 /// The quantity a quota limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuotaLimit {
     /// Number of bookings.
@@ -322,7 +322,7 @@ pub enum QuotaLimit {
 }
 
 /// A quota on an instrument's bookings (预约限额). Pending requests count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Quota {
     /// Whose bookings are counted.
     pub scope: QuotaScope,
@@ -369,7 +369,7 @@ pub enum FeeBasis {
 }
 
 /// One line of an instrument's fee standard (收费标准).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Hash, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FeeRate {
     /// User type that pays this rate.
     pub user_type: UserType,
@@ -662,7 +662,7 @@ pub(crate) fn day_spans<'a>(policy: &'a BookingPolicy, date: NaiveDate, calendar
 }
 
 /// The booking rules of one instrument (仪器预约规则).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Hash, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct BookingPolicy {
     /// Opening hours per weekday.

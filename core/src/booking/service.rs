@@ -69,7 +69,7 @@ impl ServiceRecord {
         let details = booking.details.as_deref();
         let content = details
             .and_then(|d| d.test_item.clone())
-            .or_else(|| details.map(|d| d.purpose.to_string()))
+            .or_else(|| details.map(|d| d.purpose.as_str().to_owned()))
             .unwrap_or_default();
         let served = if booking.is_sample_request { completed_at } else { booking.start };
         ServiceRecord {
