@@ -158,8 +158,10 @@ impl Network {
     /// First step of replay look-ahead: prefetches the index entries of
     /// the ids that the next step looks up.
     pub(crate) fn locate(&self, event: &Event) {
-        if let Change::Booking(change) = &event.change {
-            self.booking.locate(&self.registry, &event.actor, change);
+        match &event.change {
+            Change::Booking(change) => self.booking.locate(&self.registry, &event.actor, change),
+            Change::Usage(UsageChange::FileReport { report }) => self.registry.prefetch_instrument_key(&report.instrument),
+            _ => {}
         }
     }
 
@@ -167,14 +169,23 @@ impl Network {
     pub(crate) fn find(&self, event: &Event) -> Hint {
         match &event.change {
             Change::Booking(change) => self.booking.find(&self.registry, &event.actor, change),
+            Change::Usage(UsageChange::FileReport { report }) => {
+                Hint { record: self.registry.instrument_position(&report.instrument), ..Hint::default() }
+            }
             _ => Hint::default(),
         }
     }
 
     /// Third step of replay look-ahead.
     pub(crate) fn fetch_near(&self, event: &Event, hint: &mut Hint) {
-        if let Change::Booking(_) = &event.change {
-            self.booking.fetch_near(&self.registry, &event.actor, hint);
+        match &event.change {
+            Change::Booking(_) => self.booking.fetch_near(&self.registry, &event.actor, hint),
+            Change::Usage(_) => {
+                if let Some(record) = hint.record {
+                    self.registry.prefetch_instrument(record);
+                }
+            }
+            _ => {}
         }
     }
 

@@ -1,13 +1,14 @@
 //! The one check that every path creating or moving a booking runs.
 
 use chrono::{DateTime, Duration, Timelike, Utc};
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 
 use crate::booking::occupancy::peak_overlap;
 use crate::booking::policy::{self, BlackoutTime, BookingPolicy, DAY_MINUTES, QuotaLimit, QuotaScope};
 use crate::booking::record::BookingId;
 use crate::booking::shared::SharedVersion;
-use crate::booking::{BookingBook, InstrumentBooking};
+use crate::booking::{BookingBook, InstrumentBooking, TrainedKey, TrainingRecord};
 use crate::calendar::Zone;
 use crate::error::{Error, Result};
 use crate::ids::UnitId;
@@ -91,7 +92,11 @@ impl BookingBook {
         }
         self.check_open(data, policy, check.start, check.end)?;
         self.check_blackouts(data, policy, check.start, check.end)?;
-        check_training(data, policy, check.actor, zone, check.start)?;
+        if policy.qualification_required {
+            let key = TrainedKey { slot: check.instrument, user: CompactString::from(check.actor) };
+            let record = self.index.trained.get(&key).and_then(Option::as_ref);
+            check_training(data, record, check.actor, zone, check.start)?;
+        }
         if check.check_quota {
             self.check_quotas(check, policy, zone, now)?;
         }
@@ -424,12 +429,11 @@ pub(crate) fn check_notice(policy: &BookingPolicy, zone: Zone, start: DateTime<U
     Ok(())
 }
 
-fn check_training(data: &InstrumentBooking, policy: &BookingPolicy, actor: &str, zone: Zone, start: DateTime<Utc>) -> Result<()> {
-    if !policy.qualification_required {
-        return Ok(());
-    }
+/// Checks that `record`, the actor's training record for the instrument of
+/// `data`, is valid on the local date of `start`.
+fn check_training(data: &InstrumentBooking, record: Option<&TrainingRecord>, actor: &str, zone: Zone, start: DateTime<Utc>) -> Result<()> {
     let date = zone.local_date(start);
-    let valid = data.trained.get(actor).is_some_and(|record| record.valid_until.is_none_or(|until| date <= until));
+    let valid = record.is_some_and(|record| record.valid_until.is_none_or(|until| date <= until));
     if valid {
         return Ok(());
     }

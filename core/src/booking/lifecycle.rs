@@ -84,8 +84,7 @@ impl BookingBook {
 
     /// Stores a booking in its first state under the policy and returns its id.
     pub(crate) fn store_new(&mut self, party: u32, new: NewBooking, terms: Terms, state: BookingState, due: DateTime<Utc>) -> BookingId {
-        let id = self.next_booking_id();
-        self.data.bookings.push(Booking {
+        self.push_booking(Booking {
             start: new.start,
             end: new.end,
             created: new.created,
@@ -101,9 +100,7 @@ impl BookingBook {
             holds_while_pending: terms.holds_while_pending,
             is_sample_request: false,
             details: new.details,
-        });
-        self.index_booking(id);
-        id
+        })
     }
 
     /// Returns the first state and deadline of a new slot booking under `policy`.
@@ -182,11 +179,10 @@ impl BookingBook {
         let due = self.request_due(policy, now, None)?;
 
         let party = self.intern_party(actor);
-        let id = self.next_booking_id();
         let mut extra = details(&request.purpose, request.voucher.as_deref()).unwrap_or_default();
         extra.test_item = Some(item.to_owned());
         extra.samples = request.samples;
-        self.data.bookings.push(Booking {
+        self.push_booking(Booking {
             start: now,
             end: now,
             created: now,
@@ -203,7 +199,6 @@ impl BookingBook {
             is_sample_request: true,
             details: Some(extra),
         });
-        self.index_booking(id);
         Ok(())
     }
 

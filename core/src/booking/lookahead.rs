@@ -5,10 +5,12 @@
 //! they point to, then the policy's lists and the occupancy chunk.
 
 use chrono::Datelike;
+use compact_str::CompactString;
 
 use super::check::version_in_force;
-use super::{BookingBook, BookingChange, BookingId, booking_index};
+use super::{BookingBook, BookingChange, BookingId, TrainedKey, booking_index};
 use crate::access::Actor;
+use crate::ids::InstrumentId;
 use crate::registry::Registry;
 use crate::replay::{Hint, prefetch, prefetch_slice, prefetch_value};
 
@@ -16,14 +18,22 @@ use crate::replay::{Hint, prefetch, prefetch_slice, prefetch_value};
 const POLICY_LINES: usize = 6;
 
 impl BookingBook {
-    /// First step: prefetches the index entries of a request's instrument
-    /// and booker, which the next step looks up, and the request's purpose.
+    /// First step: prefetches the index entries that the next step looks up:
+    /// a request's instrument and booker, or the instrument of an owner's
+    /// change. It also prefetches a request's purpose and the index entry of
+    /// the requester's unit.
     pub(crate) fn locate(&self, registry: &Registry, actor: &Actor, change: &BookingChange) {
         if let BookingChange::RequestSlot { request } = change {
             prefetch(request.purpose.as_ptr());
             self.index.instruments.prefetch(&request.instrument);
             self.index.actors.prefetch(actor.id.as_str());
             registry.prefetch_instrument_key(&request.instrument);
+            if let Some(unit) = actor.unit() {
+                registry.prefetch_unit_key(unit);
+            }
+        } else if let Some(instrument) = owner_change_target(change) {
+            self.index.instruments.prefetch(instrument);
+            registry.prefetch_instrument_key(instrument);
         }
     }
 
@@ -40,6 +50,11 @@ impl BookingBook {
                 }
             }
             _ => {
+                if let Some(instrument) = owner_change_target(change) {
+                    hint.slot = self.index.instruments.get(instrument).copied();
+                    hint.record = registry.instrument_position(instrument);
+                    return hint;
+                }
                 let Some(id) = booked(change) else { return hint };
                 let Some(index) = booking_index(id) else { return hint };
                 if let Some(booking) = self.data.bookings.get(index) {
@@ -102,15 +117,12 @@ impl BookingBook {
     }
 
     /// Last step: finds and prefetches the registry record of a booking's
-    /// instrument. It also prefetches the index entry of a requester's
-    /// unit, the lists of the policy in force at `start` and the occupancy
-    /// chunk around it.
+    /// instrument. It also prefetches the lists of the policy in force at
+    /// `start`, the training record the checks read if the policy requires
+    /// it, and the occupancy chunk around `start`.
     pub(crate) fn fetch_deep(&self, registry: &Registry, actor: &Actor, change: &BookingChange, hint: &Hint) {
         let Some(slot) = hint.slot else { return };
         let data = self.data.instruments.get(slot as usize);
-        if let (BookingChange::RequestSlot { .. }, Some(unit)) = (change, actor.unit()) {
-            registry.prefetch_unit_key(unit);
-        }
         if hint.record.is_none()
             && let Some(record) = data.and_then(|data| registry.instrument_position(&data.id))
         {
@@ -123,6 +135,9 @@ impl BookingBook {
         let Some(start) = start else { return };
         if let Some(version) = data.and_then(|data| version_in_force(&data.policies, start)) {
             let policy = &*version.policy;
+            if policy.qualification_required {
+                self.prefetch_training(slot, actor, change, hint);
+            }
             // A policy that many instruments share is usually cached
             // already. A policy of one instrument is read here, so the step
             // may wait for it.
@@ -145,6 +160,32 @@ impl BookingBook {
                 index.by_party.prefetch_chunk((party, start, BookingId(0)));
             }
         }
+    }
+
+    /// Prefetches the training record that the checks of `change` read: the
+    /// requester's, or the booker's for a change to a booking.
+    fn prefetch_training(&self, slot: u32, actor: &Actor, change: &BookingChange, hint: &Hint) {
+        let user = match change {
+            BookingChange::RequestSlot { .. } => Some(actor.id.as_str()),
+            _ => hint.party.and_then(|party| self.data.parties.get(party as usize)).map(|party| party.actor.as_str()),
+        };
+        if let Some(user) = user {
+            self.index.trained.prefetch(&TrainedKey { slot, user: CompactString::from(user) });
+        }
+    }
+}
+
+/// Returns the instrument of a change that only its owner may make, such
+/// as a new policy or a training record.
+fn owner_change_target(change: &BookingChange) -> Option<&InstrumentId> {
+    match change {
+        BookingChange::SetProfile { instrument, .. }
+        | BookingChange::SetPolicy { instrument, .. }
+        | BookingChange::AddBlackout { instrument, .. }
+        | BookingChange::RemoveBlackout { instrument, .. }
+        | BookingChange::GrantTraining { instrument, .. }
+        | BookingChange::RevokeTraining { instrument, .. } => Some(instrument),
+        _ => None,
     }
 }
 
