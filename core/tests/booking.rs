@@ -221,6 +221,30 @@ fn training_record_required() {
 }
 
 #[test]
+fn revoked_training_blocks_until_granted_again() {
+    let policy = BookingPolicy { qualification_required: true, ..auto_confirm() };
+    let mut network = network_with(policy);
+    let request = slot(bj(2025, 10, 9, 10, 0), bj(2025, 10, 9, 11, 0));
+    network.grant_training(&owner(), now(), xrd(), "alice", None).unwrap();
+    network.revoke_training(&owner(), now(), xrd(), "alice").unwrap();
+    let error = network.request_booking(&member("alice"), now(), request.clone()).unwrap_err();
+    assert_eq!(rule_of(&error), "booking.qualification");
+    let error = network.revoke_training(&owner(), now(), xrd(), "alice").unwrap_err();
+    assert_eq!(error.code(), "not_found");
+
+    network.grant_training(&owner(), now(), xrd(), "alice", None).unwrap();
+    network.grant_training(&owner(), now(), xrd(), "bob", None).unwrap();
+    network.revoke_training(&owner(), now(), xrd(), "bob").unwrap();
+    // A loaded network rebuilds its training index from the stored records.
+    let loaded: labshare::Network = serde_json::from_str(&serde_json::to_string(&network).unwrap()).unwrap();
+    for mut network in [network, loaded] {
+        let error = network.request_booking(&member("bob"), now(), request.clone()).unwrap_err();
+        assert_eq!(rule_of(&error), "booking.qualification");
+        network.request_booking(&member("alice"), now(), request.clone()).unwrap();
+    }
+}
+
+#[test]
 fn recurring_blackout_blocks_its_dates_only() {
     let mut network = network_with(auto_confirm());
     let blackout = Blackout {
