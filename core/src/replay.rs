@@ -121,7 +121,6 @@ impl<E: std::borrow::Borrow<Event>> Pipeline<E> {
                 // differently, which would only make these hints miss.
                 prefetch_lines(event as *const Event, EVENT_LINES);
                 prefetch(&raw const event.seq);
-                prefetch(event.actor.id.as_ptr());
             }
             pipeline.waiting.push_back((item, Hint::default()));
             pipeline.look_ahead(network);
@@ -142,6 +141,12 @@ impl<E: std::borrow::Borrow<Event>> Pipeline<E> {
     /// Runs the look-ahead steps on the events at their distances from the
     /// front, the event applied next.
     fn look_ahead(&mut self, network: &Network) {
+        // Reading the account id's address right after the event was pulled
+        // waited for the event's lines in a profile, so it is read one event
+        // later.
+        if let Some((Ok(event), _)) = self.waiting.get(PULL - 1) {
+            prefetch(event.borrow().actor.id.as_ptr());
+        }
         if let Some((Ok(event), _)) = self.waiting.get(LOCATE) {
             network.locate(event.borrow());
         }
