@@ -420,6 +420,9 @@ const FIXED_SINCE: [(Tz, i64, i32); 2] = [
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
+/// Days from 0001-01-01, day 1 in chrono's count, to 1970-01-01.
+const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
 /// An IANA time zone (时区), such as `Asia/Shanghai` or `Asia/Urumqi`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Zone(Tz);
@@ -536,6 +539,23 @@ impl Zone {
             return None;
         }
         chrono::FixedOffset::east_opt(*offset_seconds)
+    }
+
+    /// Returns the local date of `instant` and its local seconds since
+    /// midnight, if the zone's offset is fixed for that whole date: the date
+    /// starts inside the zone's last fixed-offset period. Callers compare
+    /// wall-clock seconds of such a date as they would compare instants,
+    /// without converting each wall-clock time back to UTC.
+    pub(crate) fn fixed_day_seconds(self, instant: DateTime<Utc>) -> Option<(NaiveDate, i64)> {
+        let (_, since, offset_seconds) = FIXED_SINCE.iter().find(|(zone, _, _)| *zone == self.0)?;
+        // The date's midnight is less than a day before `instant`.
+        if instant.timestamp() < since.checked_add(SECONDS_PER_DAY)? {
+            return None;
+        }
+        let local = instant.timestamp().checked_add(i64::from(*offset_seconds))?;
+        let days = local.div_euclid(SECONDS_PER_DAY);
+        let date = NaiveDate::from_num_days_from_ce_opt(i32::try_from(days.checked_add(UNIX_EPOCH_DAYS_FROM_CE)?).ok()?)?;
+        Some((date, local.rem_euclid(SECONDS_PER_DAY)))
     }
 
     /// Returns the instant of `local` if it lies a day or more into the

@@ -114,6 +114,21 @@ impl BookingBook {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<()> {
+        if self.open_within_fixed_day(policy, data.profile.zone, start, end)? {
+            return Ok(());
+        }
+        self.check_open_by_instants(data, policy, start, end)
+    }
+
+    /// [`BookingBook::check_open`] by the instants of the opening spans,
+    /// for any zone and any number of dates.
+    fn check_open_by_instants(
+        &self,
+        data: &InstrumentBooking,
+        policy: &BookingPolicy,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<()> {
         let zone = data.profile.zone;
         let mut covered_to = start;
         let mut date = zone.local_date(start);
@@ -145,6 +160,37 @@ impl BookingBook {
                 format!("{} is outside the opening hours{day_en}; book within them", zone.local(covered_to)),
             ),
         ))
+    }
+
+    /// Returns true if `[start, end)` lies within one local date on which the
+    /// zone's offset is fixed and the opening spans of that date cover it.
+    /// This is the common case of [`BookingBook::check_open`], decided in
+    /// wall-clock seconds. It gives the same result as comparing the spans'
+    /// instants, because with a fixed offset an instant of the date is its
+    /// midnight plus its wall-clock seconds. False leaves the decision and
+    /// the error to the general check.
+    fn open_within_fixed_day(&self, policy: &BookingPolicy, zone: Zone, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<bool> {
+        // Whole seconds keep the comparisons exact.
+        if start.timestamp_subsec_nanos() != 0 || end.timestamp_subsec_nanos() != 0 {
+            return Ok(false);
+        }
+        let Some((date, from)) = zone.fixed_day_seconds(start) else { return Ok(false) };
+        let Some(to) = end.timestamp().checked_sub(start.timestamp()).and_then(|length| length.checked_add(from)) else {
+            return Ok(false);
+        };
+        // The general check also ends with the date of the booking's last
+        // second, so a booking may end at the next midnight.
+        if to > i64::from(DAY_MINUTES) * 60 || to <= from {
+            return Ok(false);
+        }
+        let mut covered_to = from;
+        for span in policy::day_spans(policy, date, &self.data.calendar)? {
+            let (span_from, span_to) = (i64::from(span.start.minutes()) * 60, i64::from(span.end.minutes()) * 60);
+            if span_from <= covered_to && span_to > covered_to {
+                covered_to = span_to;
+            }
+        }
+        Ok(covered_to >= to)
     }
 
     /// Checks that `[start, end)` overlaps no blackout.
@@ -451,4 +497,124 @@ fn check_training(data: &InstrumentBooking, record: Option<&TrainingRecord>, act
 pub(crate) fn version_in_force(policies: &[SharedVersion], start: DateTime<Utc>) -> Option<&SharedVersion> {
     let position = policies.partition_point(|version| version.effective_from <= start);
     position.checked_sub(1).and_then(|i| policies.get(i))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::booking::BookingProfile;
+    use crate::booking::policy::{DailySpan, OpeningHours};
+    use crate::calendar::MissingYear;
+    use crate::ids::InstrumentId;
+
+    fn spans(pairs: &[(&str, &str)]) -> Vec<DailySpan> {
+        pairs.iter().map(|(start, end)| DailySpan::parse(start, end).unwrap()).collect()
+    }
+
+    /// Returns policies with the default hours, with spans that touch and
+    /// run to midnight, and with spans listed out of order.
+    fn policies() -> Vec<BookingPolicy> {
+        let touching = spans(&[("00:00", "08:00"), ("08:00", "12:00"), ("14:00", "24:00")]);
+        let unordered = spans(&[("14:00", "18:00"), ("08:30", "14:00")]);
+        let every_day = |day: Vec<DailySpan>| OpeningHours {
+            monday: day.clone(),
+            tuesday: day.clone(),
+            wednesday: day.clone(),
+            thursday: day.clone(),
+            friday: day.clone(),
+            saturday: day.clone(),
+            sunday: day,
+            make_up_day: None,
+        };
+        let lenient = |opening_hours| BookingPolicy { opening_hours, missing_year: MissingYear::WeekdaysOnly, ..BookingPolicy::default() };
+        vec![
+            BookingPolicy::default(),
+            lenient(OpeningHours::default()),
+            BookingPolicy { closed_on_holidays: false, ..lenient(every_day(touching)) },
+            lenient(every_day(unordered)),
+        ]
+    }
+
+    fn instrument(zone: Zone) -> InstrumentBooking {
+        InstrumentBooking {
+            id: InstrumentId::new("XJ-TEST-01").unwrap(),
+            profile: BookingProfile { zone, test_items: Vec::new() },
+            policies: Vec::new(),
+            blackouts: Vec::new(),
+            trained: BTreeMap::new(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Wherever the wall-clock check decides, the check by instants
+        /// decides the same, and it decides every whole-second booking
+        /// within one date of a fixed-offset zone.
+        #[test]
+        fn fixed_day_check_matches_instants(
+            zone in prop_oneof![Just("Asia/Shanghai"), Just("Asia/Urumqi"), Just("Europe/Berlin")],
+            policy in 0..4usize,
+            start_minute in 0..(45 * 366 * 1440i64),
+            length_minutes in 1..(3 * 1440i64),
+            seconds in prop_oneof![3 => Just(0i64), 1 => 0..60i64],
+        ) {
+            let zone = Zone::parse(zone).unwrap();
+            let policy = &policies()[policy];
+            let data = instrument(zone);
+            let book = BookingBook::default();
+            let origin = Utc.with_ymd_and_hms(1985, 1, 1, 0, 0, 0).unwrap();
+            let start = origin + Duration::minutes(start_minute) + Duration::seconds(seconds);
+            let end = start + Duration::minutes(length_minutes);
+
+            let fast = book.open_within_fixed_day(policy, zone, start, end);
+            let general = book.check_open_by_instants(&data, policy, start, end);
+            let one_date = zone.local_date(start) == zone.local_date(end - Duration::seconds(1));
+            let decided = zone.fixed_day_seconds(start).is_some() && one_date;
+            match fast {
+                Ok(true) => prop_assert!(general.is_ok(), "{start} {end}: {general:?}"),
+                Ok(false) if decided => prop_assert!(general.is_err(), "{start} {end}"),
+                Ok(false) => {}
+                Err(error) => prop_assert_eq!(general, Err(error)),
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_day_check_cases() {
+        let book = BookingBook::default();
+        let policy = BookingPolicy::default();
+        let at = |day, hour, minute| Utc.with_ymd_and_hms(2025, 10, day, hour, minute, 0).unwrap() - Duration::hours(8);
+        // Thursday 2025-10-09, Beijing time. 10-01 to 10-08 is the National Day holiday.
+        let cases = [
+            (at(9, 10, 0), at(9, 11, 0), Some(true)),
+            (at(9, 8, 30), at(9, 12, 0), Some(true)),
+            (at(9, 11, 30), at(9, 14, 30), Some(false)),
+            (at(9, 17, 0), at(9, 18, 30), Some(false)),
+            (at(3, 10, 0), at(3, 11, 0), Some(false)),
+            (at(9, 17, 0), at(10, 9, 0), Some(false)),
+        ];
+        for (start, end, expected) in cases {
+            let fast = book.open_within_fixed_day(&policy, Zone::SHANGHAI, start, end).ok();
+            assert_eq!(fast, expected, "{start} {end}");
+            let general = book.check_open_by_instants(&instrument(Zone::SHANGHAI), &policy, start, end);
+            assert_eq!(general.is_ok(), expected == Some(true), "{start} {end}");
+        }
+    }
+
+    #[test]
+    fn fixed_day_seconds_match_local_time() {
+        let zone = Zone::URUMQI;
+        let instant = Utc.with_ymd_and_hms(2024, 2, 29, 20, 15, 7).unwrap();
+        let (date, seconds) = zone.fixed_day_seconds(instant).unwrap();
+        assert_eq!(date, chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap());
+        assert_eq!(seconds, 2 * 3600 + 15 * 60 + 7);
+        assert_eq!(Zone::SHANGHAI.fixed_day_seconds(Utc.with_ymd_and_hms(1991, 9, 15, 0, 0, 0).unwrap()), None);
+        assert_eq!(Zone::parse("Europe/Berlin").unwrap().fixed_day_seconds(instant), None);
+    }
 }
