@@ -111,7 +111,9 @@ impl BookingBook {
                 index.by_party.prefetch_index();
             }
         }
-        if let Some(party) = hint.party.and_then(|party| self.data.parties.get(party as usize)) {
+        if let Some(party) = hint.party.and_then(|party| self.data.parties.get(party as usize))
+            && party.actor.is_heap_allocated()
+        {
             prefetch(party.actor.as_ptr());
         }
     }

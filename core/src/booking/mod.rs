@@ -563,7 +563,7 @@ impl BookingBook {
             }
         }
         for (i, party) in self.data.parties.iter().enumerate() {
-            if let Some(parties) = index.actors.get_or_insert_with(CompactString::from(party.actor.as_str()), Vec::new) {
+            if let Some(parties) = index.actors.get_or_insert_with(party.actor.clone(), Vec::new) {
                 parties.push(i as u32);
             }
             if let Some(unit) = &party.unit {
@@ -718,7 +718,7 @@ impl BookingBook {
             return slot;
         }
         let slot = self.data.parties.len() as u32;
-        self.data.parties.push(Party { actor: actor.to_owned(), unit: unit.cloned(), enterprise: enterprise.cloned() });
+        self.data.parties.push(Party { actor: CompactString::from(actor), unit: unit.cloned(), enterprise: enterprise.cloned() });
         if let Some(parties) = self.index.actors.get_or_insert_with(CompactString::from(actor), Vec::new) {
             parties.push(slot);
         }

@@ -284,7 +284,10 @@ impl Booking {
 /// A person who books: an account id and the unit it books for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct Party {
-    pub(crate) actor: String,
+    // Account ids of up to 24 bytes are stored inline, which saves replay
+    // a cache miss on each booking's party.
+    #[schemars(with = "String")]
+    pub(crate) actor: CompactString,
     pub(crate) unit: Option<UnitId>,
     /// The enterprise or startup team the account books for, when it is an
     /// enterprise contact; innovation vouchers check it.

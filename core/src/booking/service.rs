@@ -76,7 +76,7 @@ impl ServiceRecord {
             booking: id,
             instrument: instrument.clone(),
             provider_unit: provider.clone(),
-            client: party.actor.clone(),
+            client: party.actor.as_str().to_owned(),
             client_unit: party.unit.clone(),
             user_type: booking.user_type,
             date: zone.local_date(served),

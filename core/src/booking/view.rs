@@ -47,7 +47,7 @@ impl BookingBook {
         Ok(BookingView {
             id,
             instrument: data.id.clone(),
-            requester: party.actor.clone(),
+            requester: party.actor.as_str().to_owned(),
             requester_unit: party.unit.clone(),
             user_type: booking.user_type,
             kind,
