@@ -177,9 +177,12 @@ impl<T: Keyed> Chunked<T> {
     }
 
     /// Prefetches the chunk list and the chunks' last keys (replay look-ahead).
+    /// The last keys are read only when there is more than one chunk.
     pub(crate) fn prefetch_index(&self) {
         prefetch_slice(&self.chunks, 1);
-        prefetch_slice(&self.lasts, 1);
+        if self.chunks.len() > 1 {
+            prefetch_slice(&self.lasts, 1);
+        }
     }
 
     /// Prefetches the lines of the chunk where `key` belongs that a search
