@@ -432,9 +432,18 @@ fn check_duration(policy: &BookingPolicy, start: DateTime<Utc>, end: DateTime<Ut
 
 pub(crate) fn check_grid(policy: &BookingPolicy, zone: Zone, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<()> {
     for (field, instant) in [("start", start), ("end", end)] {
-        let local = zone.local(instant).local;
-        let minute = local.hour() * 60 + local.minute();
-        let aligned = local.second() == 0 && local.nanosecond() == 0 && minute.is_multiple_of(policy.slot_minutes);
+        let aligned = match zone.fixed_day_seconds(instant) {
+            Some((_, seconds)) => {
+                // Seconds since midnight are never negative.
+                let seconds = u64::try_from(seconds).unwrap_or(1);
+                instant.timestamp_subsec_nanos() == 0 && seconds.is_multiple_of(u64::from(policy.slot_minutes) * 60)
+            }
+            None => {
+                let local = zone.local(instant).local;
+                let minute = local.hour() * 60 + local.minute();
+                local.second() == 0 && local.nanosecond() == 0 && minute.is_multiple_of(policy.slot_minutes)
+            }
+        };
         if !aligned {
             return Err(Error::rule(
                 "booking.slot_grid",
@@ -544,7 +553,7 @@ mod tests {
         InstrumentBooking {
             id: InstrumentId::new("XJ-TEST-01").unwrap(),
             profile: BookingProfile { zone, test_items: Vec::new() },
-            policies: Vec::new(),
+            policies: smallvec::SmallVec::new(),
             blackouts: Vec::new(),
             trained: BTreeMap::new(),
         }
@@ -582,6 +591,25 @@ mod tests {
                 Ok(false) => {}
                 Err(error) => prop_assert_eq!(general, Err(error)),
             }
+        }
+    }
+
+    proptest! {
+        /// The grid check by wall-clock seconds agrees with the check by
+        /// local time, in zones with and without a fixed offset.
+        #[test]
+        fn grid_check_matches_local_time(
+            zone in prop_oneof![Just("Asia/Shanghai"), Just("Asia/Urumqi"), Just("Europe/Berlin")],
+            slot_minutes in prop_oneof![Just(5u32), Just(15), Just(30), Just(60), Just(1440)],
+            minute in 0..(45 * 366 * 1440i64),
+            seconds in prop_oneof![3 => Just(0i64), 1 => 0..60i64],
+        ) {
+            let zone = Zone::parse(zone).unwrap();
+            let policy = BookingPolicy { slot_minutes, ..BookingPolicy::default() };
+            let instant = Utc.with_ymd_and_hms(1985, 1, 1, 0, 0, 0).unwrap() + Duration::minutes(minute) + Duration::seconds(seconds);
+            let local = zone.local(instant).local;
+            let expected = local.second() == 0 && (local.hour() * 60 + local.minute()).is_multiple_of(slot_minutes);
+            prop_assert_eq!(check_grid(&policy, zone, instant, instant).is_ok(), expected, "{}", instant);
         }
     }
 

@@ -7,6 +7,8 @@
 //! look-ahead can prefetch, and an instrument with a dozen bookings keeps
 //! them in one small allocation.
 
+use smallvec::SmallVec;
+
 use crate::replay::{LINE, prefetch, prefetch_slice};
 
 /// Maximum items per chunk. An insert into a full chunk splits it in
@@ -33,7 +35,9 @@ pub(crate) trait Keyed: Copy {
 #[derive(Debug, Clone)]
 pub(crate) struct Chunked<T: Keyed> {
     /// Sorted, non-empty chunks. Every key of a chunk is below every key of the next.
-    pub(super) chunks: Vec<Vec<T>>,
+    /// Most sets have one chunk, kept inline so that finding it reads no
+    /// separate allocation.
+    pub(super) chunks: SmallVec<[Vec<T>; 1]>,
     /// Key of the last item of each chunk.
     lasts: Vec<T::Key>,
     len: usize,
@@ -41,7 +45,7 @@ pub(crate) struct Chunked<T: Keyed> {
 
 impl<T: Keyed> Default for Chunked<T> {
     fn default() -> Chunked<T> {
-        Chunked { chunks: Vec::new(), lasts: Vec::new(), len: 0 }
+        Chunked { chunks: SmallVec::new(), lasts: Vec::new(), len: 0 }
     }
 }
 

@@ -81,7 +81,7 @@ impl BookingBook {
         }
         if let Some(slot) = hint.slot {
             if let Some(data) = self.data.instruments.get(slot as usize) {
-                prefetch_value(data, 2);
+                prefetch_value(data, 3);
             }
             if let Some(index) = self.index.slots.get(slot as usize) {
                 prefetch_value(index, 3);

@@ -46,6 +46,7 @@ use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::access::{self, Actor};
 use crate::calendar::{Calendar, Zone};
@@ -128,8 +129,10 @@ pub(crate) struct InstrumentBooking {
     pub(crate) id: InstrumentId,
     pub(crate) profile: BookingProfile,
     // Instruments with identical rules share one copy (see `shared`).
+    // Most instruments have one version, kept inline so that a check does
+    // not read a separate allocation.
     #[schemars(with = "Vec<PolicyVersion>")]
-    pub(crate) policies: Vec<SharedVersion>,
+    pub(crate) policies: SmallVec<[SharedVersion; 1]>,
     pub(crate) blackouts: Vec<Blackout>,
     // Account ids of up to 24 bytes are stored inline, so a lookup compares
     // keys inside the tree's nodes instead of following a pointer per key.
@@ -1015,7 +1018,7 @@ impl BookingBook {
         self.data.instruments.push(InstrumentBooking {
             id: id.clone(),
             profile: BookingProfile::default(),
-            policies: Vec::new(),
+            policies: SmallVec::new(),
             blackouts: Vec::new(),
             trained: BTreeMap::new(),
         });

@@ -271,6 +271,10 @@ impl Booking {
     }
 
     pub(crate) fn blocked(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        // Most policies have no buffers, and chrono's arithmetic is not free.
+        if self.buffer_before == 0 && self.buffer_after == 0 {
+            return (self.start, self.end);
+        }
         let before = chrono::Duration::minutes(i64::from(self.buffer_before));
         let after = chrono::Duration::minutes(i64::from(self.buffer_after));
         (self.start - before, self.end + after)
