@@ -420,7 +420,8 @@ const FIXED_SINCE: [(Tz, i64, i32); 2] = [
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
-/// Days from 0001-01-01, day 1 in chrono's count, to 1970-01-01.
+/// The day number of 1970-01-01 in chrono's count, which numbers
+/// 0001-01-01 as day 1.
 const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
 
 /// An IANA time zone (时区), such as `Asia/Shanghai` or `Asia/Urumqi`.
@@ -542,10 +543,11 @@ impl Zone {
     }
 
     /// Returns the local date of `instant` and its local seconds since
-    /// midnight, if the zone's offset is fixed for that whole date: the date
-    /// starts inside the zone's last fixed-offset period. Callers compare
-    /// wall-clock seconds of such a date as they would compare instants,
-    /// without converting each wall-clock time back to UTC.
+    /// midnight. Returns `None` unless `instant` is at least a day after the
+    /// zone's last change of offset, which puts the start of its local date
+    /// inside the fixed-offset period. Callers compare wall-clock seconds of
+    /// such a date as they would compare instants, without converting each
+    /// wall-clock time back to UTC.
     pub(crate) fn fixed_day_seconds(self, instant: DateTime<Utc>) -> Option<(NaiveDate, i64)> {
         let (_, since, offset_seconds) = FIXED_SINCE.iter().find(|(zone, _, _)| *zone == self.0)?;
         // The date's midnight is less than a day before `instant`.

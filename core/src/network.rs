@@ -179,7 +179,7 @@ impl Network {
     /// Third step of replay look-ahead.
     pub(crate) fn fetch_near(&self, event: &Event, hint: &mut Hint) {
         match &event.change {
-            Change::Booking(_) => self.booking.fetch_near(&self.registry, &event.actor, hint),
+            Change::Booking(change) => self.booking.fetch_near(&self.registry, &event.actor, change, hint),
             Change::Usage(_) => {
                 if let Some(record) = hint.record {
                     self.registry.prefetch_instrument(record);

@@ -93,6 +93,7 @@ impl BookingBook {
         self.check_open(data, policy, check.start, check.end)?;
         self.check_blackouts(data, policy, check.start, check.end)?;
         if policy.qualification_required {
+            // NOTE: an account id longer than 24 bytes makes this key allocate.
             let key = TrainedKey { slot: check.instrument, user: CompactString::from(check.actor) };
             let record = self.index.trained.get(&key).and_then(Option::as_ref);
             check_training(data, record, check.actor, zone, check.start)?;
@@ -167,8 +168,14 @@ impl BookingBook {
     /// This is the common case of [`BookingBook::check_open`], decided in
     /// wall-clock seconds. It gives the same result as comparing the spans'
     /// instants, because with a fixed offset an instant of the date is its
-    /// midnight plus its wall-clock seconds. False leaves the decision and
-    /// the error to the general check.
+    /// midnight plus its wall-clock seconds. False, also given for instants
+    /// with fractions of a second, leaves the decision and the error to the
+    /// general check.
+    ///
+    /// # Errors
+    ///
+    /// The calendar's `calendar.year_not_loaded` for the date, the same
+    /// error that the general check returns.
     fn open_within_fixed_day(&self, policy: &BookingPolicy, zone: Zone, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<bool> {
         // Whole seconds keep the comparisons exact.
         if start.timestamp_subsec_nanos() != 0 || end.timestamp_subsec_nanos() != 0 {
@@ -178,8 +185,8 @@ impl BookingBook {
         let Some(to) = end.timestamp().checked_sub(start.timestamp()).and_then(|length| length.checked_add(from)) else {
             return Ok(false);
         };
-        // The general check also ends with the date of the booking's last
-        // second, so a booking may end at the next midnight.
+        // A booking may end at the next midnight (86,400 s), because its last
+        // second still falls on this date, the last date the general check reads.
         if to > i64::from(DAY_MINUTES) * 60 || to <= from {
             return Ok(false);
         }
@@ -643,6 +650,14 @@ mod tests {
         assert_eq!(date, chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap());
         assert_eq!(seconds, 2 * 3600 + 15 * 60 + 7);
         assert_eq!(Zone::SHANGHAI.fixed_day_seconds(Utc.with_ymd_and_hms(1991, 9, 15, 0, 0, 0).unwrap()), None);
+        // Asia/Urumqi has kept UTC+6 since 1927-12-31T18:09:40Z. The first
+        // day after that is left to the general check.
+        let since = Utc.with_ymd_and_hms(1927, 12, 31, 18, 9, 40).unwrap();
+        assert_eq!(zone.fixed_day_seconds(since + Duration::days(1) - Duration::seconds(1)), None);
+        let day_after = zone.fixed_day_seconds(since + Duration::days(1)).unwrap();
+        assert_eq!(day_after, (chrono::NaiveDate::from_ymd_opt(1928, 1, 2).unwrap(), 9 * 60 + 40));
+        let far = Utc.with_ymd_and_hms(2199, 12, 31, 23, 59, 59).unwrap();
+        assert_eq!(zone.fixed_day_seconds(far), Some((chrono::NaiveDate::from_ymd_opt(2200, 1, 1).unwrap(), 6 * 3600 - 1)));
         assert_eq!(Zone::parse("Europe/Berlin").unwrap().fixed_day_seconds(instant), None);
     }
 }

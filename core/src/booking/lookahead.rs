@@ -68,14 +68,14 @@ impl BookingBook {
 
     /// Third step: reads the booking, then prefetches the slot's records,
     /// the party and the registry record.
-    pub(crate) fn fetch_near(&self, registry: &Registry, actor: &Actor, hint: &mut Hint) {
+    pub(crate) fn fetch_near(&self, registry: &Registry, actor: &Actor, change: &BookingChange, hint: &mut Hint) {
         if let Some(booking) = hint.booking.and_then(|index| self.data.bookings.get(index as usize)) {
             hint.slot = Some(booking.instrument);
             hint.party = Some(booking.party);
             if let Some(details) = &booking.details {
                 prefetch(&raw const **details);
             }
-        } else if hint.slot.is_some() {
+        } else if let BookingChange::RequestSlot { .. } = change {
             // This repeats the probe of `find`, whose bucket is cached by now.
             hint.party = self.index.actors.get(actor.id.as_str()).and_then(|parties| parties.first().copied());
         }

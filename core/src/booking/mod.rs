@@ -454,9 +454,10 @@ pub(crate) struct Indexes {
     pub(crate) slots: Vec<SlotIndex>,
     /// The distinct policies that instruments share.
     pub(crate) policies: PolicyPool,
-    /// The training records of every instrument, found by one probe that
-    /// replay can prefetch, where the instrument's tree takes one cache
-    /// miss per level. `None` marks a revoked record.
+    /// The training records of every instrument, keyed by slot and account
+    /// id. A lookup is one probe that replay can prefetch, while the
+    /// instrument's tree takes a cache miss per level. `None` marks a
+    /// revoked record, because `FlatMap` never removes an entry.
     pub(crate) trained: FlatMap<TrainedKey, Option<TrainingRecord>>,
 }
 
@@ -941,7 +942,7 @@ impl BookingBook {
         match data.policies.get_mut(position) {
             Some(same) if same.effective_from == effective_from => {
                 let replaced = std::mem::replace(same, version);
-                self.index.policies.release(replaced.policy);
+                self.index.policies.release(&replaced.policy);
             }
             _ => data.policies.insert(position, version),
         }

@@ -3,9 +3,10 @@
 //!
 //! A network usually gives many instruments the same rules: a unit's
 //! opening hours, notices and quotas, often the same fee standard. Sharing
-//! them keeps one copy in memory instead of one per instrument (the
-//! national bench's 100,000 instruments held about 148 MiB of copies), and
-//! a copy that many bookings read is likely to be in the processor's cache.
+//! them keeps one copy in memory instead of one per instrument. The 100,000
+//! instruments of the national bench in `BENCHMARKS.md` held about 148 MiB
+//! of copies. A copy that many bookings read is also likely to be in the
+//! processor's cache.
 //! The sharing is invisible: a stored version serialises as a
 //! [`PolicyVersion`], and equal books compare equal however they share.
 
@@ -33,13 +34,22 @@ impl SharedVersion {
     }
 }
 
-/// The distinct policies in force, found by hash.
+/// The distinct policies of the stored versions, found by hash.
 ///
-/// A policy leaves the pool when its last version is replaced. Nothing
-/// iterates over the map, so its order cannot reach a result.
+/// The pool counts the versions that use each policy, and a policy leaves
+/// when the count falls to zero. It does not go by `Arc::strong_count`,
+/// because a clone of the book owns the same policies. Nothing iterates
+/// over the map, so its order cannot reach a result.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PolicyPool {
-    by_hash: FxHashMap<u64, Vec<Arc<BookingPolicy>>>,
+    by_hash: FxHashMap<u64, Vec<Pooled>>,
+}
+
+/// A pooled policy and the number of stored versions that use it.
+#[derive(Debug, Clone)]
+struct Pooled {
+    policy: Arc<BookingPolicy>,
+    versions: usize,
 }
 
 impl PolicyPool {
@@ -47,38 +57,41 @@ impl PolicyPool {
     /// if there is none.
     pub(crate) fn share(&mut self, policy: &BookingPolicy) -> Arc<BookingPolicy> {
         let bucket = self.by_hash.entry(hash_of(policy)).or_default();
-        if let Some(pooled) = bucket.iter().find(|pooled| identical(pooled, policy)) {
-            return Arc::clone(pooled);
+        if let Some(pooled) = bucket.iter_mut().find(|pooled| identical(&pooled.policy, policy)) {
+            pooled.versions += 1;
+            return Arc::clone(&pooled.policy);
         }
-        let pooled = Arc::new(policy.clone());
-        bucket.push(Arc::clone(&pooled));
-        pooled
+        let policy = Arc::new(policy.clone());
+        bucket.push(Pooled { policy: Arc::clone(&policy), versions: 1 });
+        policy
     }
 
     /// Returns the pooled policy identical to `policy`, pooling `policy`
     /// itself if there is none. Used when a loaded book is indexed.
     pub(crate) fn adopt(&mut self, policy: Arc<BookingPolicy>) -> Arc<BookingPolicy> {
         let bucket = self.by_hash.entry(hash_of(&policy)).or_default();
-        if let Some(pooled) = bucket.iter().find(|pooled| identical(pooled, &policy)) {
-            return Arc::clone(pooled);
+        if let Some(pooled) = bucket.iter_mut().find(|pooled| identical(&pooled.policy, &policy)) {
+            pooled.versions += 1;
+            return Arc::clone(&pooled.policy);
         }
-        bucket.push(Arc::clone(&policy));
+        bucket.push(Pooled { policy: Arc::clone(&policy), versions: 1 });
         policy
     }
 
-    /// Drops a replaced version's policy from the pool if no other version
-    /// uses it.
-    pub(crate) fn release(&mut self, policy: Arc<BookingPolicy>) {
-        // Two owners left: `policy` itself and the pool's copy.
-        if Arc::strong_count(&policy) > 2 {
-            return;
-        }
-        let hash = hash_of(&policy);
-        if let Some(bucket) = self.by_hash.get_mut(&hash) {
-            bucket.retain(|pooled| !Arc::ptr_eq(pooled, &policy));
-            if bucket.is_empty() {
-                self.by_hash.remove(&hash);
+    /// Records that a version using `policy` was replaced, and drops the
+    /// policy from the pool if no other version uses it.
+    pub(crate) fn release(&mut self, policy: &Arc<BookingPolicy>) {
+        let hash = hash_of(policy);
+        let Some(bucket) = self.by_hash.get_mut(&hash) else { return };
+        let Some(position) = bucket.iter().position(|pooled| Arc::ptr_eq(&pooled.policy, policy)) else { return };
+        if let Some(pooled) = bucket.get_mut(position) {
+            pooled.versions = pooled.versions.saturating_sub(1);
+            if pooled.versions == 0 {
+                bucket.swap_remove(position);
             }
+        }
+        if bucket.is_empty() {
+            self.by_hash.remove(&hash);
         }
     }
 
@@ -95,7 +108,7 @@ fn hash_of(policy: &BookingPolicy) -> u64 {
     hasher.finish()
 }
 
-/// Tells whether two policies are equal and also serialise to the same text.
+/// Returns true if two policies are equal and serialise to the same text.
 /// `Decimal` equality ignores the scale, so a quota of `10` hours equals one
 /// of `10.0`, and sharing those would change what a snapshot writes.
 /// `Money` always has two places.
@@ -146,10 +159,22 @@ mod tests {
         let mut pool = PolicyPool::default();
         let first = pool.share(&BookingPolicy::default());
         let second = pool.share(&BookingPolicy::default());
-        pool.release(first);
+        pool.release(&first);
         assert_eq!(pool.len(), 1);
-        pool.release(second);
+        pool.release(&second);
         assert_eq!(pool.len(), 0);
+    }
+
+    #[test]
+    fn pool_ignores_clones_of_its_policies() {
+        let mut pool = PolicyPool::default();
+        let version = pool.share(&BookingPolicy::default());
+        let copy = pool.clone();
+        let held = Arc::clone(&version);
+        pool.release(&version);
+        assert_eq!(pool.len(), 0);
+        assert_eq!(copy.len(), 1);
+        assert_eq!(*held, BookingPolicy::default());
     }
 
     #[test]
