@@ -50,15 +50,26 @@ pub(crate) fn prefetch_lines<T>(address: *const T, lines: usize) {
 /// Prefetches every cache line of `value`, up to `max_lines`.
 #[inline(always)]
 pub(crate) fn prefetch_value<T>(value: &T, max_lines: usize) {
-    let lines = std::mem::size_of::<T>().div_ceil(LINE).min(max_lines);
-    prefetch_lines(value as *const T, lines);
+    prefetch_bytes((value as *const T).cast::<u8>(), std::mem::size_of::<T>(), max_lines);
 }
 
 /// Prefetches the first lines of a slice's buffer, up to `max_lines`.
 #[inline(always)]
 pub(crate) fn prefetch_slice<T>(items: &[T], max_lines: usize) {
-    let lines = std::mem::size_of_val(items).div_ceil(LINE).min(max_lines);
-    prefetch_lines(items.as_ptr(), lines);
+    prefetch_bytes(items.as_ptr().cast::<u8>(), std::mem::size_of_val(items), max_lines);
+}
+
+/// Prefetches the lines that contain the `len` bytes from `start`, up to
+/// `max_lines` from the first. Counting from the line of `start` covers the
+/// last bytes of a value that does not start on a line.
+#[inline(always)]
+fn prefetch_bytes(start: *const u8, len: usize, max_lines: usize) {
+    if len == 0 {
+        return;
+    }
+    let offset = start as usize % LINE;
+    let lines = (offset + len).div_ceil(LINE).min(max_lines);
+    prefetch_lines(start.wrapping_sub(offset), lines);
 }
 
 /// Positions that a look-ahead step found for an event's later steps.

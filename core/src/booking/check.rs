@@ -276,7 +276,7 @@ impl BookingBook {
                     minutes += (*end - *start).num_minutes();
                 }
             }
-            let by_party = self.index.slots.get(check.instrument as usize).map(|index| &index.by_party);
+            let by_party = self.slot_index(check.instrument).map(|index| &index.by_party);
             for &party in parties {
                 let Some(by_party) = by_party else { break };
                 let range = by_party.starting_at((party, from, BookingId(0))).take_while(|(p, start, _)| *p == party && *start < to);
@@ -338,7 +338,7 @@ impl BookingBook {
         let before = Duration::minutes(i64::from(policy.buffer_before_minutes));
         let after = Duration::minutes(i64::from(policy.buffer_after_minutes));
         let (from, to) = (check.start - before, check.end + after);
-        let Some(occupancy) = self.index.slots.get(check.instrument as usize).map(|index| &index.occupancy) else { return Ok(()) };
+        let Some(occupancy) = self.slot_index(check.instrument).map(|index| &index.occupancy) else { return Ok(()) };
 
         let mut others = occupancy
             .overlapping(from, to)
@@ -563,6 +563,7 @@ mod tests {
             policies: smallvec::SmallVec::new(),
             blackouts: Vec::new(),
             trained: BTreeMap::new(),
+            index: crate::booking::SlotIndex::default(),
         }
     }
 

@@ -17,6 +17,10 @@ use crate::replay::{Hint, prefetch, prefetch_slice, prefetch_value};
 /// Cache lines of a policy that the checks read.
 const POLICY_LINES: usize = 6;
 
+/// Cache lines of an instrument slot's data and booking indexes: 304 bytes
+/// on 64-bit targets, which span five or six lines.
+const DATA_LINES: usize = 6;
+
 impl BookingBook {
     /// First step: prefetches the index entries that the next step looks up:
     /// a request's instrument and booker, or the instrument of an owner's
@@ -79,13 +83,8 @@ impl BookingBook {
             // This repeats the probe of `find`, whose bucket is cached by now.
             hint.party = self.index.actors.get(actor.id.as_str()).and_then(|parties| parties.first().copied());
         }
-        if let Some(slot) = hint.slot {
-            if let Some(data) = self.data.instruments.get(slot as usize) {
-                prefetch_value(data, 3);
-            }
-            if let Some(index) = self.index.slots.get(slot as usize) {
-                prefetch_value(index, 3);
-            }
+        if let Some(data) = hint.slot.and_then(|slot| self.data.instruments.get(slot as usize)) {
+            prefetch_value(data, DATA_LINES);
         }
         if let Some(party) = hint.party.and_then(|party| self.data.parties.get(party as usize)) {
             prefetch_value(party, 2);
@@ -106,7 +105,7 @@ impl BookingBook {
                     registry.prefetch_instrument_key(&data.id);
                 }
             }
-            if let Some(index) = self.index.slots.get(slot as usize) {
+            if let Some(index) = self.slot_index(slot) {
                 index.occupancy.prefetch_index();
                 index.by_party.prefetch_index();
             }
@@ -156,7 +155,7 @@ impl BookingBook {
                 }
             }
         }
-        if let Some(index) = self.index.slots.get(slot as usize) {
+        if let Some(index) = self.slot_index(slot) {
             index.occupancy.prefetch_chunk(start);
             if let Some(party) = hint.party {
                 index.by_party.prefetch_chunk((party, start, BookingId(0)));

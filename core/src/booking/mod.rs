@@ -138,6 +138,12 @@ pub(crate) struct InstrumentBooking {
     // keys inside the tree's nodes instead of following a pointer per key.
     #[schemars(with = "BTreeMap<String, TrainingRecord>")]
     pub(crate) trained: BTreeMap<CompactString, TrainingRecord>,
+    /// The indexes of the instrument's bookings, derived from the data.
+    /// They sit next to the data so that checking a booking reads fewer
+    /// pages of memory.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) index: SlotIndex,
 }
 
 /// A request for one slot (机时预约申请).
@@ -449,9 +455,6 @@ pub(crate) struct Indexes {
     // key reads only the map's own memory.
     pub(crate) actors: FlatMap<CompactString, Vec<u32>>,
     pub(crate) unit_parties: FxHashMap<UnitId, Vec<u32>>,
-    /// Per instrument slot, the indexes of its bookings, kept together so
-    /// that checking a slot reads neighbouring memory.
-    pub(crate) slots: Vec<SlotIndex>,
     /// The distinct policies that instruments share.
     pub(crate) policies: PolicyPool,
     /// The training records of every instrument, keyed by slot and account
@@ -480,6 +483,15 @@ pub(crate) struct SlotIndex {
     /// so stale ids are dropped when the list is read.
     pub(crate) waiting: Vec<WaitlistId>,
 }
+
+impl PartialEq for SlotIndex {
+    /// Indexes are derived from the data, so two books with equal data are equal.
+    fn eq(&self, _other: &SlotIndex) -> bool {
+        true
+    }
+}
+
+impl Eq for SlotIndex {}
 
 impl PartialEq for Indexes {
     /// Indexes are derived from the data, so two books with equal data are equal.
@@ -554,15 +566,16 @@ impl JsonSchema for BookingBook {
 impl BookingBook {
     fn rebuild_indexes(&mut self) {
         let mut index = Indexes::default();
-        for (i, instrument) in self.data.instruments.iter().enumerate() {
+        for (i, instrument) in self.data.instruments.iter_mut().enumerate() {
             index.instruments.insert(instrument.id.clone(), i as u32);
-            index.slots.push(SlotIndex::default());
+            instrument.index = SlotIndex::default();
             for (user, record) in &instrument.trained {
                 index.trained.insert(TrainedKey { slot: i as u32, user: user.clone() }, Some(record.clone()));
             }
         }
         for entry in self.data.waitlist.iter().filter(|entry| entry.state == WaitlistState::Waiting) {
-            if let Some(list) = index.instruments.get(&entry.instrument).and_then(|slot| index.slots.get_mut(*slot as usize)).map(|slot| &mut slot.waiting) {
+            let slot = index.instruments.get(&entry.instrument).copied();
+            if let Some(list) = slot.and_then(|slot| self.data.instruments.get_mut(slot as usize)).map(|data| &mut data.index.waiting) {
                 list.push(entry.id);
             }
         }
@@ -581,6 +594,16 @@ impl BookingBook {
         for i in 0..self.data.bookings.len() {
             self.index_booking(BookingId(i as u64 + 1));
         }
+    }
+
+    /// Returns the indexes of the bookings of instrument slot `slot`.
+    pub(crate) fn slot_index(&self, slot: u32) -> Option<&SlotIndex> {
+        self.data.instruments.get(slot as usize).map(|data| &data.index)
+    }
+
+    /// Returns the indexes of the bookings of instrument slot `slot`, to change.
+    pub(crate) fn slot_index_mut(&mut self, slot: u32) -> Option<&mut SlotIndex> {
+        self.data.instruments.get_mut(slot as usize).map(|data| &mut data.index)
     }
 
     /// Returns the working-day calendar in use.
@@ -777,12 +800,12 @@ impl BookingBook {
             let same_key = matches!((old, new), (Some((a, x)), Some((b, y))) if a == b && x.start == y.start && x.id == y.id);
             if let Some((slot, entry)) = old
                 && !same_key
-                && let Some(occupancy) = self.index.slots.get_mut(slot).map(|index| &mut index.occupancy)
+                && let Some(occupancy) = self.data.instruments.get_mut(slot).map(|data| &mut data.index).map(|index| &mut index.occupancy)
             {
                 occupancy.remove(entry.id, entry.start);
             }
             if let Some((slot, entry)) = new
-                && let Some(occupancy) = self.index.slots.get_mut(slot).map(|index| &mut index.occupancy)
+                && let Some(occupancy) = self.data.instruments.get_mut(slot).map(|data| &mut data.index).map(|index| &mut index.occupancy)
             {
                 occupancy.insert(entry);
             }
@@ -792,12 +815,12 @@ impl BookingBook {
         let new = after.and_then(|place| Some((place.slot, place.quota?)));
         if old != new {
             if let Some((slot, key)) = old
-                && let Some(by_party) = self.index.slots.get_mut(slot).map(|index| &mut index.by_party)
+                && let Some(by_party) = self.data.instruments.get_mut(slot).map(|data| &mut data.index).map(|index| &mut index.by_party)
             {
                 by_party.remove(key);
             }
             if let Some((slot, key)) = new
-                && let Some(by_party) = self.index.slots.get_mut(slot).map(|index| &mut index.by_party)
+                && let Some(by_party) = self.data.instruments.get_mut(slot).map(|data| &mut data.index).map(|index| &mut index.by_party)
             {
                 by_party.insert(key);
             }
@@ -810,7 +833,7 @@ impl BookingBook {
     #[doc(hidden)]
     pub fn index_mismatches(&self) -> Vec<String> {
         let mut mismatches = Vec::new();
-        let mut expected: Vec<Vec<occupancy::Entry>> = vec![Vec::new(); self.index.slots.len()];
+        let mut expected: Vec<Vec<occupancy::Entry>> = vec![Vec::new(); self.data.instruments.len()];
         for (i, booking) in self.data.bookings.iter().enumerate() {
             let id = BookingId(i as u64 + 1);
             if let (Some(held_until), Some(list)) = (booking.held_until(), expected.get_mut(booking.instrument as usize)) {
@@ -818,7 +841,7 @@ impl BookingBook {
                 list.push(occupancy::Entry { start, end, held_until, id });
             }
         }
-        for (slot, (occupancy, mut wanted)) in self.index.slots.iter().map(|index| &index.occupancy).zip(expected).enumerate() {
+        for (slot, (occupancy, mut wanted)) in self.data.instruments.iter().map(|data| &data.index).map(|index| &index.occupancy).zip(expected).enumerate() {
             wanted.sort_by_key(|entry| (entry.start, entry.id));
             let stored: Vec<occupancy::Entry> = occupancy.entries().copied().collect();
             if stored != wanted {
@@ -828,21 +851,21 @@ impl BookingBook {
                 mismatches.push(format!("instrument slot {slot}: length {} for {} entries", occupancy.len(), stored.len()));
             }
         }
-        let mut quota_keys: Vec<Vec<QuotaKey>> = vec![Vec::new(); self.index.slots.len()];
+        let mut quota_keys: Vec<Vec<QuotaKey>> = vec![Vec::new(); self.data.instruments.len()];
         for i in 0..self.data.bookings.len() {
             let place = self.index_place(BookingId(i as u64 + 1));
             if let Some((key, list)) = place.and_then(|place| Some((place.quota?, quota_keys.get_mut(place.slot)?))) {
                 list.push(key);
             }
         }
-        for (slot, (index, mut wanted)) in self.index.slots.iter().zip(quota_keys).enumerate() {
+        for (slot, (index, mut wanted)) in self.data.instruments.iter().map(|data| &data.index).zip(quota_keys).enumerate() {
             wanted.sort_unstable();
             let stored: Vec<QuotaKey> = index.by_party.iter().copied().collect();
             if stored != wanted || index.by_party.len() != wanted.len() {
                 mismatches.push(format!("instrument slot {slot}: quota index {stored:?}, records {wanted:?}"));
             }
         }
-        for (slot, (instrument, listed)) in self.data.instruments.iter().zip(self.index.slots.iter().map(|index| &index.waiting)).enumerate() {
+        for (slot, (instrument, listed)) in self.data.instruments.iter().zip(self.data.instruments.iter().map(|data| &data.index).map(|index| &index.waiting)).enumerate() {
             let recorded: Vec<WaitlistId> = self
                 .data
                 .waitlist
@@ -862,7 +885,7 @@ impl BookingBook {
     pub fn indexed_bookings(&self, instrument: &InstrumentId) -> usize {
         self.instrument(instrument)
             .ok()
-            .and_then(|(slot, _)| self.index.slots.get(slot as usize).map(|index| &index.occupancy))
+            .and_then(|(slot, _)| self.slot_index(slot).map(|index| &index.occupancy))
             .map_or(0, Occupancy::len)
     }
 
@@ -1022,9 +1045,9 @@ impl BookingBook {
             policies: SmallVec::new(),
             blackouts: Vec::new(),
             trained: BTreeMap::new(),
+            index: SlotIndex::default(),
         });
         self.index.instruments.insert(id.clone(), slot);
-        self.index.slots.push(SlotIndex::default());
         slot
     }
 }

@@ -96,7 +96,7 @@ impl BookingBook {
         let margin = Duration::minutes(margin);
         let held = Held {
             intervals: self.held_intervals(slot, query.from - margin, query.to + margin, now),
-            longest: self.index.slots.get(slot as usize).map(|index| &index.occupancy).map_or(Duration::zero(), |o| o.longest()),
+            longest: self.slot_index(slot).map(|index| &index.occupancy).map_or(Duration::zero(), |o| o.longest()),
         };
 
         let mut scratch = Scratch::default();
@@ -224,7 +224,7 @@ impl BookingBook {
 
     /// Returns the blocked intervals that hold their slot at `now` and touch `[from, to)`.
     fn held_intervals(&self, slot: u32, from: DateTime<Utc>, to: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Span> {
-        let Some(occupancy) = self.index.slots.get(slot as usize).map(|index| &index.occupancy) else { return Vec::new() };
+        let Some(occupancy) = self.slot_index(slot).map(|index| &index.occupancy) else { return Vec::new() };
         occupancy
             .overlapping(from, to)
             .filter(|entry| entry.holds_at(now))

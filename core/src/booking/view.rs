@@ -75,7 +75,7 @@ impl BookingBook {
         let (slot, data) = self.instrument(instrument)?;
         let zone = Some(data.profile.zone);
         let mut views = Vec::new();
-        if let Some(occupancy) = self.index.slots.get(slot as usize).map(|index| &index.occupancy) {
+        if let Some(occupancy) = self.slot_index(slot).map(|index| &index.occupancy) {
             for entry in occupancy.overlapping(from, to).filter(|entry| entry.holds_at(now)) {
                 let id = entry.id;
                 let Ok(booking) = self.stored(id) else { continue };

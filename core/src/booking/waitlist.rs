@@ -57,7 +57,7 @@ impl BookingBook {
             state: WaitlistState::Waiting,
             offer: None,
         });
-        if let Some(listed) = self.index.slots.get_mut(slot as usize).map(|index| &mut index.waiting) {
+        if let Some(listed) = self.slot_index_mut(slot).map(|index| &mut index.waiting) {
             listed.push(id);
         }
         Ok(())
@@ -120,7 +120,7 @@ impl BookingBook {
     /// Offers free slots on the instrument to waiting entries, earliest first.
     /// Entries whose wanted start has passed lapse.
     pub(crate) fn offer_freed(&mut self, slot: u32, now: DateTime<Utc>) {
-        let Some(listed) = self.index.slots.get_mut(slot as usize).map(|index| &mut index.waiting) else { return };
+        let Some(listed) = self.slot_index_mut(slot).map(|index| &mut index.waiting) else { return };
         if listed.is_empty() {
             return;
         }
@@ -169,7 +169,7 @@ impl BookingBook {
             }
         }
         waiting.retain(|id| self.is_waiting(*id));
-        if let Some(listed) = self.index.slots.get_mut(slot as usize).map(|index| &mut index.waiting) {
+        if let Some(listed) = self.slot_index_mut(slot).map(|index| &mut index.waiting) {
             *listed = waiting;
         }
     }
