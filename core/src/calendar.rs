@@ -535,11 +535,19 @@ impl Zone {
     /// Returns the zone's offset at `instant` if it falls in the zone's
     /// last fixed-offset period (see [`FIXED_SINCE`]).
     fn fixed_offset(self, instant: DateTime<Utc>) -> Option<chrono::FixedOffset> {
-        let (_, since, offset_seconds) = FIXED_SINCE.iter().find(|(zone, _, _)| *zone == self.0)?;
-        if instant.timestamp() < *since {
+        let (since, offset_seconds) = self.fixed_period()?;
+        if instant.timestamp() < since {
             return None;
         }
-        chrono::FixedOffset::east_opt(*offset_seconds)
+        chrono::FixedOffset::east_opt(offset_seconds)
+    }
+
+    /// Returns the start of the zone's last fixed-offset period, in seconds
+    /// since the Unix epoch, and its offset in seconds east of UTC, if the
+    /// zone is one of [`FIXED_SINCE`].
+    fn fixed_period(self) -> Option<(i64, i32)> {
+        let (_, since, offset_seconds) = FIXED_SINCE.iter().find(|(zone, _, _)| *zone == self.0)?;
+        Some((*since, *offset_seconds))
     }
 
     /// Returns the local date of `instant` and its local seconds since
@@ -549,12 +557,12 @@ impl Zone {
     /// such a date as they would compare instants, without converting each
     /// wall-clock time back to UTC.
     pub(crate) fn fixed_day_seconds(self, instant: DateTime<Utc>) -> Option<(NaiveDate, i64)> {
-        let (_, since, offset_seconds) = FIXED_SINCE.iter().find(|(zone, _, _)| *zone == self.0)?;
+        let (since, offset_seconds) = self.fixed_period()?;
         // The date's midnight is less than a day before `instant`.
-        if instant.timestamp() < since.checked_add(SECONDS_PER_DAY)? {
+        if instant.timestamp() < since.saturating_add(SECONDS_PER_DAY) {
             return None;
         }
-        let local = instant.timestamp().checked_add(i64::from(*offset_seconds))?;
+        let local = instant.timestamp().checked_add(i64::from(offset_seconds))?;
         let days = local.div_euclid(SECONDS_PER_DAY);
         let date = NaiveDate::from_num_days_from_ce_opt(i32::try_from(days.checked_add(UNIX_EPOCH_DAYS_FROM_CE)?).ok()?)?;
         Some((date, local.rem_euclid(SECONDS_PER_DAY)))
@@ -566,8 +574,8 @@ impl Zone {
     /// because the earlier offsets of these zones differ from the fixed
     /// one by far less than a day.
     fn fixed_utc(self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-        let (_, since, offset_seconds) = FIXED_SINCE.iter().find(|(zone, _, _)| *zone == self.0)?;
-        let utc = local.checked_sub_offset(chrono::FixedOffset::east_opt(*offset_seconds)?)?.and_utc();
+        let (since, offset_seconds) = self.fixed_period()?;
+        let utc = local.checked_sub_offset(chrono::FixedOffset::east_opt(offset_seconds)?)?.and_utc();
         if utc.timestamp() < since.saturating_add(SECONDS_PER_DAY) {
             return None;
         }

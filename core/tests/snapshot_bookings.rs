@@ -66,7 +66,6 @@ fn booking_id(network: &Network, index: u8) -> BookingId {
 /// auto-confirmation) from scratch, returning every event.
 fn setup(network: &mut Network) -> Vec<Event> {
     let at = setup_time();
-    let since = bj(2025, 1, 1, 0, 0);
     let mut events = Vec::new();
     for id in [OWNER_UNIT, OTHER_UNIT] {
         let unit = Unit { id: UnitId::new(id).unwrap(), name: id.to_owned(), kind: UnitKind::Institute, region: "乌鲁木齐市".to_owned() };
@@ -78,13 +77,27 @@ fn setup(network: &mut Network) -> Vec<Event> {
         (SECOND, BookingPolicy { auto_confirm: true, quotas: vec![quota], ..BookingPolicy::default() }),
     ];
     for (id, policy) in policies {
-        let instrument = labshare::InstrumentId::new(id).unwrap();
-        let unit = UnitId::new(OWNER_UNIT).unwrap();
-        events.push(network.submit_instrument(&owner(), at, instrument.clone(), unit, record(id, SharingMode::External)).unwrap());
-        events.push(network.publish_instrument(&office(), at, instrument.clone()).unwrap());
-        events.push(network.set_booking_policy(&owner(), at, instrument, since, policy).unwrap());
+        events.extend(add_instrument(network, id, policy));
     }
     events
+}
+
+/// Submits, publishes and gives a policy to instrument `id` of the owner
+/// unit, returning the three events.
+fn add_instrument(network: &mut Network, id: &str, policy: BookingPolicy) -> Vec<Event> {
+    let at = setup_time();
+    let instrument = labshare::InstrumentId::new(id).unwrap();
+    let unit = UnitId::new(OWNER_UNIT).unwrap();
+    vec![
+        network.submit_instrument(&owner(), at, instrument.clone(), unit, record(id, SharingMode::External)).unwrap(),
+        network.publish_instrument(&office(), at, instrument.clone()).unwrap(),
+        network.set_booking_policy(&owner(), at, instrument, policies_from(), policy).unwrap(),
+    ]
+}
+
+/// Returns the first booking start that the instruments' policies govern.
+fn policies_from() -> DateTime<Utc> {
+    bj(2025, 1, 1, 0, 0)
 }
 
 fn run(network: &mut Network, op: &Op, now: DateTime<Utc>) -> Option<Event> {
@@ -254,23 +267,18 @@ fn shared_policies_keep_their_own_text() {
     let mut network = Network::new();
     let mut events = setup(&mut network);
     let at = setup_time();
-    let since = bj(2025, 1, 1, 0, 0);
     let hours = |text: &str| {
         let limit = QuotaLimit::Hours(text.parse().unwrap());
         BookingPolicy { quotas: vec![Quota { scope: QuotaScope::User, period: QuotaPeriod::Week, limit }], ..BookingPolicy::default() }
     };
     let policies = [("XJ-AT-SEM-03", hours("10")), ("XJ-AT-SEM-04", hours("10.0")), ("XJ-AT-SEM-05", BookingPolicy::default())];
     for (id, policy) in policies {
-        let instrument = labshare::InstrumentId::new(id).unwrap();
-        let unit = UnitId::new(OWNER_UNIT).unwrap();
-        events.push(network.submit_instrument(&owner(), at, instrument.clone(), unit, record(id, SharingMode::External)).unwrap());
-        events.push(network.publish_instrument(&office(), at, instrument.clone()).unwrap());
-        events.push(network.set_booking_policy(&owner(), at, instrument, since, policy).unwrap());
+        events.extend(add_instrument(&mut network, id, policy));
     }
     // XRD had the default policy, as SEM-05 has. Its replacement must not
     // reach SEM-05.
     let replaced = BookingPolicy { stations: 2, ..BookingPolicy::default() };
-    events.push(network.set_booking_policy(&owner(), at, xrd(), since, replaced.clone()).unwrap());
+    events.push(network.set_booking_policy(&owner(), at, xrd(), policies_from(), replaced.clone()).unwrap());
 
     let policy_of = |network: &Network, id: &str| {
         let versions = network.booking().policies(&labshare::InstrumentId::new(id).unwrap()).unwrap();

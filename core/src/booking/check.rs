@@ -121,8 +121,8 @@ impl BookingBook {
         self.check_open_by_instants(data, policy, start, end)
     }
 
-    /// [`BookingBook::check_open`] by the instants of the opening spans,
-    /// for any zone and any number of dates.
+    /// Checks that `[start, end)` lies inside the opening hours by the
+    /// instants of the opening spans, for any zone and any number of dates.
     fn check_open_by_instants(
         &self,
         data: &InstrumentBooking,

@@ -800,12 +800,12 @@ impl BookingBook {
             let same_key = matches!((old, new), (Some((a, x)), Some((b, y))) if a == b && x.start == y.start && x.id == y.id);
             if let Some((slot, entry)) = old
                 && !same_key
-                && let Some(occupancy) = self.data.instruments.get_mut(slot).map(|data| &mut data.index).map(|index| &mut index.occupancy)
+                && let Some(occupancy) = self.data.instruments.get_mut(slot).map(|data| &mut data.index.occupancy)
             {
                 occupancy.remove(entry.id, entry.start);
             }
             if let Some((slot, entry)) = new
-                && let Some(occupancy) = self.data.instruments.get_mut(slot).map(|data| &mut data.index).map(|index| &mut index.occupancy)
+                && let Some(occupancy) = self.data.instruments.get_mut(slot).map(|data| &mut data.index.occupancy)
             {
                 occupancy.insert(entry);
             }
@@ -815,12 +815,12 @@ impl BookingBook {
         let new = after.and_then(|place| Some((place.slot, place.quota?)));
         if old != new {
             if let Some((slot, key)) = old
-                && let Some(by_party) = self.data.instruments.get_mut(slot).map(|data| &mut data.index).map(|index| &mut index.by_party)
+                && let Some(by_party) = self.data.instruments.get_mut(slot).map(|data| &mut data.index.by_party)
             {
                 by_party.remove(key);
             }
             if let Some((slot, key)) = new
-                && let Some(by_party) = self.data.instruments.get_mut(slot).map(|data| &mut data.index).map(|index| &mut index.by_party)
+                && let Some(by_party) = self.data.instruments.get_mut(slot).map(|data| &mut data.index.by_party)
             {
                 by_party.insert(key);
             }
@@ -841,7 +841,7 @@ impl BookingBook {
                 list.push(occupancy::Entry { start, end, held_until, id });
             }
         }
-        for (slot, (occupancy, mut wanted)) in self.data.instruments.iter().map(|data| &data.index).map(|index| &index.occupancy).zip(expected).enumerate() {
+        for (slot, (occupancy, mut wanted)) in self.data.instruments.iter().map(|data| &data.index.occupancy).zip(expected).enumerate() {
             wanted.sort_by_key(|entry| (entry.start, entry.id));
             let stored: Vec<occupancy::Entry> = occupancy.entries().copied().collect();
             if stored != wanted {
@@ -865,7 +865,7 @@ impl BookingBook {
                 mismatches.push(format!("instrument slot {slot}: quota index {stored:?}, records {wanted:?}"));
             }
         }
-        for (slot, (instrument, listed)) in self.data.instruments.iter().zip(self.data.instruments.iter().map(|data| &data.index).map(|index| &index.waiting)).enumerate() {
+        for (slot, (instrument, listed)) in self.data.instruments.iter().map(|data| (data, &data.index.waiting)).enumerate() {
             let recorded: Vec<WaitlistId> = self
                 .data
                 .waitlist

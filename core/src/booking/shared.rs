@@ -56,24 +56,33 @@ impl PolicyPool {
     /// Returns the pooled policy identical to `policy`, adding a copy of it
     /// if there is none.
     pub(crate) fn share(&mut self, policy: &BookingPolicy) -> Arc<BookingPolicy> {
-        let bucket = self.by_hash.entry(hash_of(policy)).or_default();
-        if let Some(pooled) = bucket.iter_mut().find(|pooled| identical(&pooled.policy, policy)) {
-            pooled.versions += 1;
-            return Arc::clone(&pooled.policy);
+        match self.count_use(policy) {
+            Some(pooled) => pooled,
+            None => self.insert(Arc::new(policy.clone())),
         }
-        let policy = Arc::new(policy.clone());
-        bucket.push(Pooled { policy: Arc::clone(&policy), versions: 1 });
-        policy
     }
 
     /// Returns the pooled policy identical to `policy`, pooling `policy`
     /// itself if there is none. Used when a loaded book is indexed.
     pub(crate) fn adopt(&mut self, policy: Arc<BookingPolicy>) -> Arc<BookingPolicy> {
-        let bucket = self.by_hash.entry(hash_of(&policy)).or_default();
-        if let Some(pooled) = bucket.iter_mut().find(|pooled| identical(&pooled.policy, &policy)) {
-            pooled.versions += 1;
-            return Arc::clone(&pooled.policy);
+        match self.count_use(&policy) {
+            Some(pooled) => pooled,
+            None => self.insert(policy),
         }
+    }
+
+    /// Counts one more version using the pooled policy identical to
+    /// `policy`, and returns that policy, if there is one.
+    fn count_use(&mut self, policy: &BookingPolicy) -> Option<Arc<BookingPolicy>> {
+        let bucket = self.by_hash.get_mut(&hash_of(policy))?;
+        let pooled = bucket.iter_mut().find(|pooled| identical(&pooled.policy, policy))?;
+        pooled.versions += 1;
+        Some(Arc::clone(&pooled.policy))
+    }
+
+    /// Adds `policy` to the pool, used by one version.
+    fn insert(&mut self, policy: Arc<BookingPolicy>) -> Arc<BookingPolicy> {
+        let bucket = self.by_hash.entry(hash_of(&policy)).or_default();
         bucket.push(Pooled { policy: Arc::clone(&policy), versions: 1 });
         policy
     }
@@ -170,11 +179,11 @@ mod tests {
         let mut pool = PolicyPool::default();
         let version = pool.share(&BookingPolicy::default());
         let copy = pool.clone();
-        let held = Arc::clone(&version);
+        let other_owner = Arc::clone(&version);
         pool.release(&version);
         assert_eq!(pool.len(), 0);
         assert_eq!(copy.len(), 1);
-        assert_eq!(*held, BookingPolicy::default());
+        assert_eq!(*other_owner, BookingPolicy::default());
     }
 
     #[test]
