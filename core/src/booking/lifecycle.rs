@@ -1,6 +1,7 @@
 //! Single bookings and sample requests from request to completion.
 
 use chrono::{DateTime, Duration, Utc};
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 
 use crate::access::Actor;
@@ -31,6 +32,7 @@ pub(crate) struct NewBooking {
     pub(crate) user_type: UserType,
     pub(crate) created: DateTime<Utc>,
     pub(crate) series: Option<std::num::NonZeroU32>,
+    pub(crate) purpose: CompactString,
     pub(crate) details: Option<Box<BookingDetails>>,
 }
 
@@ -99,6 +101,7 @@ impl BookingBook {
             user_type: new.user_type,
             holds_while_pending: terms.holds_while_pending,
             is_sample_request: false,
+            purpose: new.purpose,
             details: new.details,
         })
     }
@@ -143,7 +146,8 @@ impl BookingBook {
             user_type,
             created: now,
             series: None,
-            details: details(&request.purpose, request.voucher.as_deref()),
+            purpose: purpose_text(&request.purpose),
+            details: voucher_details(request.voucher.as_deref()),
         };
         self.store_new(party, new, terms, state, due);
         Ok(())
@@ -179,7 +183,7 @@ impl BookingBook {
         let due = self.request_due(policy, now, None)?;
 
         let party = self.intern_party(actor);
-        let mut extra = details(&request.purpose, request.voucher.as_deref()).unwrap_or_default();
+        let mut extra = voucher_details(request.voucher.as_deref()).unwrap_or_default();
         extra.test_item = Some(item.to_owned());
         extra.samples = request.samples;
         self.push_booking(Booking {
@@ -197,6 +201,7 @@ impl BookingBook {
             user_type,
             holds_while_pending: false,
             is_sample_request: true,
+            purpose: purpose_text(&request.purpose),
             details: Some(extra),
         });
         Ok(())
@@ -483,17 +488,15 @@ pub(crate) fn no_show_due(policy: &BookingPolicy, start: DateTime<Utc>) -> DateT
     start + Duration::minutes(i64::from(policy.no_show_minutes))
 }
 
-pub(crate) fn details(purpose: &str, voucher: Option<&str>) -> Option<Box<BookingDetails>> {
-    let purpose = purpose.trim();
-    let voucher = voucher.map(str::trim).filter(|v| !v.is_empty());
-    if purpose.is_empty() && voucher.is_none() {
-        return None;
-    }
-    Some(Box::new(BookingDetails {
-        purpose: purpose.into(),
-        voucher: voucher.map(str::to_owned),
-        ..BookingDetails::default()
-    }))
+/// Returns a new booking's purpose as stored: trimmed.
+pub(crate) fn purpose_text(purpose: &str) -> CompactString {
+    CompactString::from(purpose.trim())
+}
+
+/// Returns the details box of a new booking, which only a voucher needs.
+pub(crate) fn voucher_details(voucher: Option<&str>) -> Option<Box<BookingDetails>> {
+    let voucher = voucher.map(str::trim).filter(|v| !v.is_empty())?;
+    Some(Box::new(BookingDetails { voucher: Some(voucher.to_owned()), ..BookingDetails::default() }))
 }
 
 pub(crate) fn check_purpose(purpose: &str) -> Result<()> {

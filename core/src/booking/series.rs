@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
 use crate::access::Actor;
 use crate::booking::check::SlotCheck;
-use crate::booking::lifecycle::{NewBooking, Terms, check_cancel_notice, details, no_show_due, require_reason};
+use crate::booking::lifecycle::{NewBooking, Terms, check_cancel_notice, no_show_due, purpose_text, voucher_details, require_reason};
 use crate::booking::policy::{BookingPolicy, DAY_MINUTES};
 use crate::booking::record::{BookingId, BookingState, Series, SeriesId, SkippedOccurrence};
 use crate::booking::{BookingBook, OnConflict, SeriesEdit, SeriesRequest, booking_user_type, require_owner};
@@ -95,7 +95,8 @@ impl BookingBook {
                 user_type,
                 created: now,
                 series: series_number,
-                details: details(&request.purpose, request.voucher.as_deref()),
+                purpose: purpose_text(&request.purpose),
+                details: voucher_details(request.voucher.as_deref()),
             };
             bookings.push(self.store_new(party, new, terms, state, due));
         }

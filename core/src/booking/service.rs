@@ -67,10 +67,7 @@ impl ServiceRecord {
         amount: Money,
     ) -> ServiceRecord {
         let details = booking.details.as_deref();
-        let content = details
-            .and_then(|d| d.test_item.clone())
-            .or_else(|| details.map(|d| d.purpose.as_str().to_owned()))
-            .unwrap_or_default();
+        let content = details.and_then(|d| d.test_item.clone()).unwrap_or_else(|| booking.purpose.to_string());
         let served = if booking.is_sample_request { completed_at } else { booking.start };
         ServiceRecord {
             booking: id,

@@ -55,7 +55,7 @@ impl BookingBook {
             series: booking.series.map(|n| SeriesId(u64::from(n.get()))),
             created_at: booking.created,
             due,
-            purpose: details.map(|d| d.purpose.to_string()).unwrap_or_default(),
+            purpose: booking.purpose.to_string(),
             voucher: details.and_then(|d| d.voucher.clone()),
             reason: details.and_then(|d| d.reason.clone()),
             completion: details.and_then(|d| d.completion.clone()),

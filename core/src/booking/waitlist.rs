@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::access::Actor;
 use crate::booking::check::SlotCheck;
-use crate::booking::lifecycle::{NewBooking, Terms, check_purpose, details, require_state};
+use crate::booking::lifecycle::{NewBooking, Terms, check_purpose, purpose_text, require_state, voucher_details};
 use crate::booking::record::{BookingId, BookingState, WaitlistEntry, WaitlistId, WaitlistState};
 use crate::booking::{BookingBook, SlotRequest, booking_user_type, waitlist_index};
 use crate::error::{Entity, Error, Result};
@@ -150,7 +150,7 @@ impl BookingBook {
             let due = (now + Duration::minutes(i64::from(policy.offer_minutes))).min(entry.start);
 
             let party = self.intern_party_of(&entry.requester, entry.unit.as_ref(), entry.enterprise.as_ref());
-            let mut extra = details(&entry.purpose, entry.voucher.as_deref()).unwrap_or_default();
+            let mut extra = voucher_details(entry.voucher.as_deref()).unwrap_or_default();
             extra.waitlist = Some(id);
             let new = NewBooking {
                 instrument: slot,
@@ -160,6 +160,7 @@ impl BookingBook {
                 user_type: entry.user_type,
                 created: now,
                 series: None,
+                purpose: purpose_text(&entry.purpose),
                 details: Some(extra),
             };
             let booking = self.store_new(party, new, terms, BookingState::Offered, due);
