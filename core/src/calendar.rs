@@ -259,6 +259,12 @@ impl Calendar {
             let name = name.clone();
             return Ok(if *is_off_day { DayKind::Holiday { name } } else { DayKind::MakeUpWorkday { name } });
         }
+        self.ordinary_day_kind(date, missing)
+    }
+
+    /// Returns the kind of a date that no notice sets: a weekend day or a
+    /// workday.
+    fn ordinary_day_kind(&self, date: NaiveDate, missing: MissingYear) -> Result<DayKind> {
         if !self.covers(date.year()) && missing == MissingYear::Error {
             return Err(year_not_loaded(date));
         }
@@ -272,7 +278,12 @@ impl Calendar {
     ///
     /// As [`Calendar::day_kind`].
     pub fn is_working_day(&self, date: NaiveDate, missing: MissingYear) -> Result<bool> {
-        Ok(self.day_kind(date, missing)?.is_working_day())
+        // Deadlines count days here, so a notice's day is decided without
+        // copying its holiday name into a `DayKind`.
+        match self.days.get(&date) {
+            Some((_, is_off_day)) => Ok(!is_off_day),
+            None => Ok(self.ordinary_day_kind(date, missing)?.is_working_day()),
+        }
     }
 
     /// Returns the `n`-th working day after `date`; `date` itself is not

@@ -8,6 +8,7 @@
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::booking::policy::{BookingPolicy, FeeBasis, FeeRate, UserType};
 use crate::error::{Error, Result};
@@ -83,7 +84,9 @@ struct Parts {
 
 fn price(policy: &BookingPolicy, user_type: UserType, hours: Decimal, samples: u32, test_item: Option<&str>) -> Result<Parts> {
     let mut parts = Parts { hours: None, samples: None, amount: Money::ZERO };
-    let mut missing = Vec::new();
+    // At most two bases can lack a rate. Replay prices every completion,
+    // so the list stays off the heap.
+    let mut missing: SmallVec<[FeeBasis; 2]> = SmallVec::new();
 
     if hours > Decimal::ZERO {
         match find_rate(policy, user_type, FeeBasis::Hour, test_item) {
