@@ -70,7 +70,52 @@ tagged_enum! {
 /// Usage reports by instrument and year.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UsageBook {
-    reports: BTreeMap<InstrumentId, BTreeMap<i32, UsageReport>>,
+    #[schemars(with = "BTreeMap<InstrumentId, BTreeMap<i32, UsageReport>>")]
+    reports: BTreeMap<InstrumentId, ReportYears>,
+}
+
+/// One instrument's reports in year order, written as a map from year to
+/// report.
+///
+/// An instrument has a report for each of a few years. A sorted vector keeps
+/// them in one allocation of about a hundred bytes a year, where a B-tree
+/// would take a node of about a kilobyte for the first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct ReportYears(Vec<(i32, UsageReport)>);
+
+impl ReportYears {
+    fn get(&self, year: i32) -> Option<&UsageReport> {
+        let position = self.0.binary_search_by_key(&year, |(filed, _)| *filed).ok()?;
+        self.0.get(position).map(|(_, report)| report)
+    }
+
+    /// Stores `report` under `year`, replacing a report filed before.
+    fn insert(&mut self, year: i32, report: UsageReport) {
+        match self.0.binary_search_by_key(&year, |(filed, _)| *filed) {
+            Ok(position) => self.0[position].1 = report,
+            Err(position) => {
+                // Without this, the first insert would reserve room for four
+                // reports, the standard library's smallest capacity here.
+                self.0.reserve_exact(1);
+                self.0.insert(position, (year, report));
+            }
+        }
+    }
+}
+
+impl Serialize for ReportYears {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(year, report)| (year, report)))
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportYears {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<ReportYears, D::Error> {
+        // Reading through a map keeps the rule for repeated years (the last
+        // one counts) the same as when the book held a map.
+        let years = BTreeMap::<i32, UsageReport>::deserialize(deserializer)?;
+        Ok(ReportYears(years.into_iter().collect()))
+    }
 }
 
 fn hours_in_year(year: i32) -> Decimal {
@@ -133,12 +178,12 @@ impl UsageTotals {
 impl UsageBook {
     /// Returns the report of `instrument` for `year`, if filed.
     pub fn report(&self, instrument: &InstrumentId, year: i32) -> Option<&UsageReport> {
-        self.reports.get(instrument).and_then(|years| years.get(&year))
+        self.reports.get(instrument).and_then(|years| years.get(year))
     }
 
     /// Iterates over all reports for `year`, in instrument order.
     pub fn reports_for_year(&self, year: i32) -> impl Iterator<Item = &UsageReport> {
-        self.reports.values().filter_map(move |years| years.get(&year))
+        self.reports.values().filter_map(move |years| years.get(year))
     }
 
     /// Sums the reports of `year` per owning unit.
@@ -189,5 +234,58 @@ impl UsageBook {
         report.validate()?;
         self.reports.entry(report.instrument.clone()).or_default().insert(report.year, report.clone());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(year: i32, samples: u64) -> UsageReport {
+        UsageReport {
+            instrument: InstrumentId::new("XJ-0001").unwrap(),
+            year,
+            operating_hours: Decimal::from(1200),
+            effective_hours: Decimal::from(900),
+            samples,
+            external_income: Money::ZERO,
+        }
+    }
+
+    #[test]
+    fn report_years_stay_in_order() {
+        let mut years = ReportYears::default();
+        for (year, samples) in [(2024, 1), (2022, 2), (2023, 3), (2024, 4)] {
+            years.insert(year, report(year, samples));
+        }
+        let order: Vec<(i32, u64)> = years.0.iter().map(|(year, report)| (*year, report.samples)).collect();
+        assert_eq!(order, [(2022, 2), (2023, 3), (2024, 4)]);
+        assert_eq!(years.get(2023).map(|r| r.samples), Some(3));
+        assert_eq!(years.get(2021), None);
+        assert_eq!(years.0.capacity(), 3);
+    }
+
+    #[test]
+    fn report_years_serialize_as_a_map() {
+        let mut years = ReportYears::default();
+        let mut map = BTreeMap::new();
+        for year in [2025, 2021, 2023] {
+            years.insert(year, report(year, 7));
+            map.insert(year, report(year, 7));
+        }
+        let json = serde_json::to_string(&years).unwrap();
+        assert_eq!(json, serde_json::to_string(&map).unwrap());
+        assert!(json.starts_with(r#"{"2021":{"instrument":"XJ-0001","year":2021,"#), "{json}");
+        assert_eq!(serde_json::from_str::<ReportYears>(&json).unwrap(), years);
+    }
+
+    #[test]
+    fn report_years_last_repeat_wins() {
+        let first = serde_json::to_string(&report(2024, 1)).unwrap();
+        let second = serde_json::to_string(&report(2024, 2)).unwrap();
+        let json = format!(r#"{{"2024":{first},"2024":{second}}}"#);
+        let years: ReportYears = serde_json::from_str(&json).unwrap();
+        assert_eq!(years.0.len(), 1);
+        assert_eq!(years.get(2024).map(|r| r.samples), Some(2));
     }
 }
