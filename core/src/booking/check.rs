@@ -328,10 +328,10 @@ impl BookingBook {
 
     fn quota_parties(&self, scope: QuotaScope, actor: &str, unit: Option<&UnitId>) -> &[u32] {
         let parties = match (scope, unit) {
-            (QuotaScope::Unit, Some(unit)) => self.index.unit_parties.get(unit),
-            _ => self.index.actors.get(actor),
+            (QuotaScope::Unit, Some(unit)) => self.index.unit_parties.get(unit).map(Vec::as_slice),
+            _ => self.index.actors.get(actor).map(smallvec::SmallVec::as_slice),
         };
-        parties.map_or(&[], Vec::as_slice)
+        parties.unwrap_or(&[])
     }
 
     fn check_stations(&self, check: &SlotCheck<'_>, policy: &BookingPolicy, now: DateTime<Utc>) -> Result<()> {

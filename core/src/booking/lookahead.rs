@@ -49,7 +49,9 @@ impl BookingBook {
             BookingChange::RequestSlot { request } => {
                 hint.slot = self.index.instruments.get(&request.instrument).copied();
                 hint.record = registry.instrument_position(&request.instrument);
-                if let Some(parties) = self.index.actors.get(actor.id.as_str()) {
+                if let Some(parties) = self.index.actors.get(actor.id.as_str())
+                    && parties.spilled()
+                {
                     prefetch_slice(parties, 1);
                 }
             }

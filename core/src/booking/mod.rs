@@ -452,8 +452,9 @@ impl Default for BookingData {
 pub(crate) struct Indexes {
     pub(crate) instruments: FlatMap<InstrumentId, u32>,
     // Account ids of up to 24 bytes are stored inline, so comparing such a
-    // key reads only the map's own memory.
-    pub(crate) actors: FlatMap<CompactString, Vec<u32>>,
+    // key reads only the map's own memory. An account usually books for one
+    // unit, so its parties sit inline in the entry too.
+    pub(crate) actors: FlatMap<CompactString, SmallVec<[u32; 2]>>,
     pub(crate) unit_parties: FxHashMap<UnitId, Vec<u32>>,
     /// The distinct policies that instruments share.
     pub(crate) policies: PolicyPool,
@@ -580,7 +581,7 @@ impl BookingBook {
             }
         }
         for (i, party) in self.data.parties.iter().enumerate() {
-            if let Some(parties) = index.actors.get_or_insert_with(party.actor.clone(), Vec::new) {
+            if let Some(parties) = index.actors.get_or_insert_with(party.actor.clone(), SmallVec::new) {
                 parties.push(i as u32);
             }
             if let Some(unit) = &party.unit {
@@ -746,7 +747,7 @@ impl BookingBook {
         }
         let slot = self.data.parties.len() as u32;
         self.data.parties.push(Party { actor: CompactString::from(actor), unit: unit.cloned(), enterprise: enterprise.cloned() });
-        if let Some(parties) = self.index.actors.get_or_insert_with(CompactString::from(actor), Vec::new) {
+        if let Some(parties) = self.index.actors.get_or_insert_with(CompactString::from(actor), SmallVec::new) {
             parties.push(slot);
         }
         if let Some(unit) = unit {
