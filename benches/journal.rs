@@ -5,12 +5,13 @@
 //! cargo bench -p labshare --bench journal
 //! LABSHARE_BENCH_SKIP_NATIONAL=1 cargo bench -p labshare --bench journal   # criterion groups only
 //! LABSHARE_BENCH_NATIONAL=memory cargo bench -p labshare --bench journal -- nomatch   # build and in-memory replay only
-//! LABSHARE_BENCH_NATIONAL=memory LABSHARE_BENCH_REPEAT=4 cargo bench ...            # and four more in-memory replays
+//! LABSHARE_BENCH_NATIONAL=memory LABSHARE_BENCH_REPEAT=4 cargo bench ...            # and four repeats
 //! ```
 //!
-//! The in-memory replay runs while the generator's network is still alive,
-//! so it builds its state in fresh memory. The memory-only run also ends
-//! with a replay into the generator's freed memory, which is slower.
+//! The first in-memory replay runs while the generator's network is still
+//! alive, so it builds its state in fresh memory. Each repeat reuses the
+//! memory that the replay before it freed. The memory-only run ends with
+//! one more replay, into the generator's freed memory, which is slower.
 //!
 //! The national-scale run builds a network through the public API: 2,000
 //! units, 100,000 instruments submitted and published with a booking policy

@@ -262,7 +262,6 @@ mod tests {
         assert_eq!(order, [(2022, 2), (2023, 3), (2024, 4)]);
         assert_eq!(years.get(2023).map(|r| r.samples), Some(3));
         assert_eq!(years.get(2021), None);
-        assert_eq!(years.0.capacity(), 3);
     }
 
     #[test]

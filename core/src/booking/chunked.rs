@@ -216,16 +216,16 @@ impl<T: Keyed> Chunked<T> {
     }
 }
 
-/// Starts a chunk with room for a few items. Most instruments of a national
-/// network have a dozen bookings or fewer, so reserving a full chunk up
-/// front would waste 1.5 to 3 KB per instrument and index. A chunk that fills grows by
-/// doubling up to [`CHUNK`].
 /// Items a new chunk has room for. Room for 16 spares an instrument with
 /// more than a few bookings the copies of growing from 4. On the national
 /// bench (10 bookings an instrument) replay ran about 6 % faster for 5 %
-/// more memory.
+/// more memory (BENCHMARKS.md, runs of 2026-12-05).
 const FIRST_CAPACITY: usize = 16;
 
+/// Starts a chunk with room for [`FIRST_CAPACITY`] items. Most instruments
+/// of a national network have a dozen bookings or fewer, so reserving a
+/// full chunk up front would waste 1.5 to 3 KB per instrument and index. A
+/// chunk that fills grows by doubling up to [`CHUNK`].
 fn new_chunk<T>(item: T) -> Vec<T> {
     let mut chunk = Vec::with_capacity(FIRST_CAPACITY);
     chunk.push(item);

@@ -42,7 +42,8 @@ impl BookingBook {
     }
 
     /// Second step: finds the booking, instrument slot and registry record
-    /// of `change`, and prefetches the booking or the booker's party list.
+    /// of `change`, and prefetches the booking, or the booker's party list
+    /// when it is stored on the heap.
     pub(crate) fn find(&self, registry: &Registry, actor: &Actor, change: &BookingChange) -> Hint {
         let mut hint = Hint::default();
         match change {

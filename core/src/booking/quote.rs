@@ -84,8 +84,8 @@ struct Parts {
 
 fn price(policy: &BookingPolicy, user_type: UserType, hours: Decimal, samples: u32, test_item: Option<&str>) -> Result<Parts> {
     let mut parts = Parts { hours: None, samples: None, amount: Money::ZERO };
-    // At most two bases can lack a rate. Replay prices every completion,
-    // so the list stays off the heap.
+    // At most two bases can lack a rate, so the list stays inline. A
+    // completion with hours and samples may have a rate for only one.
     let mut missing: SmallVec<[FeeBasis; 2]> = SmallVec::new();
 
     if hours > Decimal::ZERO {

@@ -187,7 +187,7 @@ pub(crate) struct BookingDetails {
 /// `end` are the request instant.
 ///
 /// Snapshots and the schema show the purpose inside the details, as
-/// snapshots have always written it (see [`StoredBooking`]).
+/// snapshots have always written it (see [`stored::Booking`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Booking {
     pub(crate) start: DateTime<Utc>,
@@ -207,56 +207,61 @@ pub(crate) struct Booking {
     pub(crate) user_type: UserType,
     pub(crate) holds_while_pending: bool,
     pub(crate) is_sample_request: bool,
-    // A purpose of up to 24 bytes (eight Chinese characters) is stored
-    // inline. A booking whose only detail is such a purpose then needs no
-    // details box, which costs an allocation and about 170 bytes of heap.
+    // The purpose is stored inline up to 24 bytes (eight Chinese
+    // characters) and in its own buffer beyond that, so a booking whose only
+    // detail is its purpose needs no details box (136 bytes on the heap).
     pub(crate) purpose: CompactString,
     pub(crate) details: Option<Box<BookingDetails>>,
 }
 
-// A stored booking as snapshots write it. The doc comment below is the
-// schema's description.
-/// A stored booking. Sample submissions have no slot: their `start` and
-/// `end` are the request instant.
-#[derive(Serialize, Deserialize, JsonSchema)]
-#[serde(rename = "Booking")]
-struct StoredBooking<D> {
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    created: DateTime<Utc>,
-    /// When the booking lapses unless acted on: the answer deadline of a
-    /// request, the deadline of an offer, the check-in deadline of a
-    /// confirmed booking.
-    due: DateTime<Utc>,
-    instrument: u32,
-    party: u32,
-    series: Option<NonZeroU32>,
-    people: u16,
-    buffer_before: u16,
-    buffer_after: u16,
-    state: BookingState,
-    user_type: UserType,
-    holds_while_pending: bool,
-    is_sample_request: bool,
-    details: Option<D>,
+/// The form in which snapshots and schemas show a booking: the purpose
+/// sits inside the details. The types keep the names of the in-memory
+/// types, because serde's load errors name the Rust type ("expected struct
+/// Booking"). Their doc comments are the schema's descriptions.
+mod stored {
+    use super::*;
+
+    /// A stored booking. Sample submissions have no slot: their `start` and
+    /// `end` are the request instant.
+    #[derive(Serialize, Deserialize, JsonSchema)]
+    #[serde(rename = "Booking")]
+    pub(super) struct Booking<D> {
+        pub(super) start: DateTime<Utc>,
+        pub(super) end: DateTime<Utc>,
+        pub(super) created: DateTime<Utc>,
+        /// When the booking lapses unless acted on: the answer deadline of a
+        /// request, the deadline of an offer, the check-in deadline of a
+        /// confirmed booking.
+        pub(super) due: DateTime<Utc>,
+        pub(super) instrument: u32,
+        pub(super) party: u32,
+        pub(super) series: Option<NonZeroU32>,
+        pub(super) people: u16,
+        pub(super) buffer_before: u16,
+        pub(super) buffer_after: u16,
+        pub(super) state: BookingState,
+        pub(super) user_type: UserType,
+        pub(super) holds_while_pending: bool,
+        pub(super) is_sample_request: bool,
+        pub(super) details: Option<D>,
+    }
+
+    /// Rarely set details of a booking, boxed to keep [`Booking`] small.
+    #[derive(Default, Deserialize, JsonSchema)]
+    pub(super) struct BookingDetails {
+        #[schemars(with = "String")]
+        pub(super) purpose: CompactString,
+        pub(super) voucher: Option<String>,
+        pub(super) test_item: Option<String>,
+        pub(super) samples: u32,
+        pub(super) reason: Option<String>,
+        pub(super) completion: Option<Completion>,
+        pub(super) waitlist: Option<WaitlistId>,
+    }
 }
 
-/// Rarely set details of a booking, boxed to keep [`Booking`] small.
-#[derive(Default, Deserialize, JsonSchema)]
-#[serde(rename = "BookingDetails")]
-struct StoredDetails {
-    #[schemars(with = "String")]
-    purpose: CompactString,
-    voucher: Option<String>,
-    test_item: Option<String>,
-    samples: u32,
-    reason: Option<String>,
-    completion: Option<Completion>,
-    waitlist: Option<WaitlistId>,
-}
-
-/// The details of a stored booking with its purpose, written as
-/// [`StoredDetails`] without copying them.
+/// The details of a booking with its purpose, written as
+/// [`stored::BookingDetails`] without copying them.
 struct DetailsView<'a> {
     purpose: &'a str,
     rest: Option<&'a BookingDetails>,
@@ -286,7 +291,7 @@ impl Serialize for Booking {
             (true, None) => None,
             (_, rest) => Some(DetailsView { purpose: &self.purpose, rest }),
         };
-        StoredBooking {
+        stored::Booking {
             start: self.start,
             end: self.end,
             created: self.created,
@@ -309,11 +314,13 @@ impl Serialize for Booking {
 
 impl<'de> Deserialize<'de> for Booking {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Booking, D::Error> {
-        let stored = StoredBooking::<StoredDetails>::deserialize(deserializer)?;
-        let StoredDetails { purpose, voucher, test_item, samples, reason, completion, waitlist } = stored.details.unwrap_or_default();
+        let stored = stored::Booking::<stored::BookingDetails>::deserialize(deserializer)?;
+        let stored::BookingDetails { purpose, voucher, test_item, samples, reason, completion, waitlist } = stored.details.unwrap_or_default();
         let rest = BookingDetails { voucher, test_item, samples, reason, completion, waitlist };
         // Replay boxes details only when one of them is set, so a loaded
-        // state must do the same to compare equal to a replayed one.
+        // state must do the same to compare equal to a replayed one. A
+        // details object with nothing set, which the library never writes,
+        // therefore loads as none and is written back as `null`.
         let details = (rest != BookingDetails::default()).then(|| Box::new(rest));
         Ok(Booking {
             start: stored.start,
@@ -342,7 +349,7 @@ impl JsonSchema for Booking {
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        StoredBooking::<StoredDetails>::json_schema(generator)
+        stored::Booking::<stored::BookingDetails>::json_schema(generator)
     }
 }
 
@@ -644,12 +651,11 @@ mod tests {
 
     #[test]
     fn snapshot_keeps_purpose_in_details() {
-        let mut plain = booking(BookingState::Confirmed, false, false);
+        let plain = booking(BookingState::Confirmed, false, false);
         let mut noted = plain.clone();
         noted.purpose = CompactString::from("样品元素分析");
         let mut completed = noted.clone();
         completed.details_mut().completion = Some(Completion { actual_hours: Decimal::ONE, samples: 2, mode: ServiceMode::Guided, amount: None });
-        plain.details = None;
 
         let head = r#"{"start":"2025-10-09T10:00:00Z","end":"2025-10-09T11:00:00Z","created":"2025-10-09T01:00:00Z","due":"2025-10-09T09:00:00Z","instrument":0,"party":0,"series":null,"people":1,"buffer_before":0,"buffer_after":0,"state":"confirmed","user_type":"internal","holds_while_pending":false,"is_sample_request":false,"details":"#;
         let cases = [
@@ -678,6 +684,17 @@ mod tests {
         let with_reason = with_purpose.replace(r#""reason":null"#, r#""reason":"维护""#);
         let loaded: Booking = serde_json::from_str(&with_reason).unwrap();
         assert_eq!(loaded.details.as_deref().and_then(|d| d.reason.as_deref()), Some("维护"));
+    }
+
+    #[test]
+    fn load_errors_name_booking_types() {
+        let json = serde_json::to_string(&booking(BookingState::Requested, false, false)).unwrap();
+        let bad_booking = serde_json::from_str::<Booking>(r#""oops""#).unwrap_err().to_string();
+        assert!(bad_booking.contains("expected struct Booking"), "{bad_booking}");
+
+        let bad_details = json.replace(r#""details":null"#, r#""details":"oops""#);
+        let message = serde_json::from_str::<Booking>(&bad_details).unwrap_err().to_string();
+        assert!(message.contains("expected struct BookingDetails"), "{message}");
     }
 
     #[test]
