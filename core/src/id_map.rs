@@ -82,6 +82,11 @@ impl<K: Ord + Hash + Clone, V> IdMap<K, V> {
         None
     }
 
+    /// Iterates over values in the order of their positions.
+    pub(crate) fn positions_in_order(&self) -> impl Iterator<Item = &V> {
+        self.values.iter()
+    }
+
     /// Returns the number of keys.
     pub(crate) fn len(&self) -> usize {
         self.values.len()

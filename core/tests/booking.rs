@@ -206,6 +206,41 @@ fn internal_instrument_rejects_outside_users() {
 }
 
 #[test]
+fn sharing_change_applies_once_published() {
+    let mut network = network_with(auto_confirm());
+    add_instrument(&mut network, "XJ-AT-NMR-01", SharingMode::Internal, auto_confirm(), &[]);
+    let nmr = InstrumentId::new("XJ-AT-NMR-01").unwrap();
+    let request = |hour: u32| labshare::booking::SlotRequest { instrument: nmr.clone(), ..slot(bj(2025, 10, 9, hour, 0), bj(2025, 10, 9, hour + 1, 0)) };
+
+    let opened = record("X射线衍射仪", SharingMode::External);
+    network.revise_instrument(&owner(), now(), nmr.clone(), opened).unwrap();
+    let error = network.request_booking(&member("alice"), now(), request(10)).unwrap_err();
+    assert_eq!(rule_of(&error), "booking.sharing_mode", "the revision waits for review");
+
+    network.publish_instrument(&office(), now(), nmr.clone()).unwrap();
+    let receipt = network.request_booking(&member("alice"), now(), request(10)).unwrap();
+    let view = network.booking().booking(receipt.bookings[0], now(), None).unwrap();
+    assert_eq!(view.user_type, UserType::NetworkMember);
+
+    // A registry read back from JSON gives the same check results.
+    let text = serde_json::to_string(&network).unwrap();
+    let mut restored: Network = serde_json::from_str(&text).unwrap();
+    let from_json = restored.request_booking(&outsider("dave"), now(), request(14)).map(|r| r.event);
+    let replayed = network.request_booking(&outsider("dave"), now(), request(14)).map(|r| r.event);
+    assert_eq!(from_json.unwrap(), replayed.unwrap());
+}
+
+#[test]
+fn unregistered_owner_unit_fails_load() {
+    let network = network_with(auto_confirm());
+    let text = serde_json::to_string(&network).unwrap();
+    let edited = text.replacen(r#""unit":"XJ-AT""#, r#""unit":"XJ-NONE""#, 1);
+    assert_ne!(edited, text, "the instrument's unit is in the JSON");
+    let message = serde_json::from_str::<Network>(&edited).unwrap_err().to_string();
+    assert!(message.contains("names unit XJ-NONE, which is not registered"), "{message}");
+}
+
+#[test]
 fn training_record_required() {
     let policy = BookingPolicy { qualification_required: true, ..auto_confirm() };
     let mut network = network_with(policy);

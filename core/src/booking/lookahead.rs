@@ -93,7 +93,7 @@ impl BookingBook {
             prefetch_value(party, 2);
         }
         if let Some(record) = hint.record {
-            registry.prefetch_instrument(record);
+            registry.prefetch_booking_facts(record);
         }
     }
 
@@ -130,7 +130,7 @@ impl BookingBook {
         if hint.record.is_none()
             && let Some(record) = data.and_then(|data| registry.instrument_position(&data.id))
         {
-            registry.prefetch_instrument(record);
+            registry.prefetch_booking_facts(record);
         }
         let start = match change {
             BookingChange::RequestSlot { request } => Some(request.start),

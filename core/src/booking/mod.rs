@@ -53,7 +53,7 @@ use crate::calendar::{Calendar, Zone};
 use crate::error::{Entity, Error, Result};
 use crate::ids::{EnterpriseId, InstrumentId, UnitId};
 use crate::lang::Text;
-use crate::registry::{Registry, SharingMode};
+use crate::registry::Registry;
 use crate::tagged::tagged_enum;
 
 pub use policy::{
@@ -1067,7 +1067,7 @@ pub(crate) fn waitlist_index(id: WaitlistId) -> Option<usize> {
 
 /// Checks that `actor` administers the unit owning `instrument`, or is office staff.
 pub(crate) fn require_owner<'a>(registry: &'a Registry, actor: &Actor, instrument: &InstrumentId, action: &str) -> Result<&'a UnitId> {
-    let owner = &registry.instrument(instrument)?.unit;
+    let owner = registry.owner(registry.booking_facts(instrument)?)?;
     access::require_unit_or_office(actor, owner, action)?;
     Ok(owner)
 }
@@ -1082,23 +1082,26 @@ pub(crate) fn booking_user_type(
     instrument: &InstrumentId,
     voucher: Option<&str>,
 ) -> Result<UserType> {
-    let record = registry.instrument(instrument)?;
-    let Some(published) = &record.published else {
+    let facts = registry.booking_facts(instrument)?;
+    if !facts.published {
         return Err(Error::InvalidState {
             entity: Entity::Instrument,
             id: instrument.to_string(),
             state: "unpublished".to_owned(),
             action: "book".to_owned(),
         });
-    };
-    let internal = actor.unit() == Some(&record.unit);
-    let shared_outside = published.sharing_mode == SharingMode::External;
-    if !shared_outside && !internal && !actor.is_office() {
+    }
+    // Units are compared by their position in the registry, which is
+    // unique to each registered unit.
+    let actor_unit = actor.unit().and_then(|unit| registry.unit_position(unit));
+    let internal = actor_unit == Some(facts.unit);
+    if !facts.shared_outside && !internal && !actor.is_office() {
+        let owner = registry.owner(facts)?;
         return Err(Error::rule(
             "booking.sharing_mode",
             Text::new(
-                format!("仪器 {instrument} 仅对单位 {} 内部开放，不接受外单位预约", record.unit),
-                format!("instrument {instrument} is open only to users of unit {}; it takes no outside bookings", record.unit),
+                format!("仪器 {instrument} 仅对单位 {owner} 内部开放，不接受外单位预约"),
+                format!("instrument {instrument} is open only to users of unit {owner}; it takes no outside bookings"),
             ),
         ));
     }
@@ -1111,6 +1114,5 @@ pub(crate) fn booking_user_type(
     if internal {
         return Ok(UserType::Internal);
     }
-    let member = actor.unit().is_some_and(|unit| registry.unit(unit).is_ok());
-    Ok(if member { UserType::NetworkMember } else { UserType::External })
+    Ok(if actor_unit.is_some() { UserType::NetworkMember } else { UserType::External })
 }
