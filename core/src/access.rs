@@ -67,7 +67,7 @@ struct BufferedActor {
 }
 
 /// Reads `{"id":…,"role":…,<role fields>}`, the order `Actor` is written
-/// in, without copying the map. Other orders go to [`BufferedActor`], so
+/// in, without copying the map. Other orders go to `BufferedActor`, so
 /// every input decodes as the derived code would decode it.
 impl<'de> Deserialize<'de> for Actor {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Actor, D::Error> {

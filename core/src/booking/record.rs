@@ -1,6 +1,6 @@
 //! Stored bookings, series and waitlist entries, and the views callers get.
 //!
-//! A stored [`Booking`] is kept small (about 100 bytes) because an instrument
+//! A stored `Booking` is kept small (about 100 bytes) because an instrument
 //! may hold a hundred thousand of them: people and instruments are numbers
 //! into tables, a short purpose is stored inline, and rarely used text sits
 //! behind one optional box. Callers
