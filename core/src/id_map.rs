@@ -83,7 +83,7 @@ impl<K: Ord + Hash + Clone, V> IdMap<K, V> {
     }
 
     /// Iterates over values in the order of their positions.
-    pub(crate) fn positions_in_order(&self) -> impl Iterator<Item = &V> {
+    pub(crate) fn values_by_position(&self) -> impl Iterator<Item = &V> {
         self.values.iter()
     }
 

@@ -526,7 +526,7 @@ impl<'de> Deserialize<'de> for Registry {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Registry, D::Error> {
         let stored::Registry { units, instruments } = stored::Registry::deserialize(deserializer)?;
         let mut registry = Registry { units, instruments, facts: Vec::new() };
-        for instrument in registry.instruments.positions_in_order() {
+        for instrument in registry.instruments.values_by_position() {
             let facts = registry.facts_of(instrument).ok_or_else(|| {
                 serde::de::Error::custom(format!(
                     "instrument {} names unit {}, which is not registered; register the unit in the same file",
@@ -619,6 +619,8 @@ impl Registry {
     }
 
     /// Stores the booking facts of instrument `id` after a change to it.
+    /// Submission checks the unit first, so a new instrument's facts exist
+    /// and are pushed at its own position.
     fn refresh_facts(&mut self, id: &InstrumentId) {
         let Some(position) = self.instruments.position(id) else { return };
         let Some(facts) = self.instruments.at(position).and_then(|instrument| self.facts_of(instrument)) else { return };
