@@ -739,6 +739,10 @@ impl Registry {
         }
         record.validate()?;
 
+        // Room for the submission and its review, the usual whole history,
+        // because a second push would grow the vector to four entries (384 bytes).
+        let mut history = Vec::with_capacity(2);
+        history.push(entry(seq, at, actor, "submitted", None));
         let instrument = Instrument {
             id: id.clone(),
             unit: unit.clone(),
@@ -746,7 +750,7 @@ impl Registry {
             published: None,
             pending: Some(record.clone()),
             first_published_at: None,
-            history: vec![entry(seq, at, actor, "submitted", None)],
+            history,
         };
         self.instruments.insert(id.clone(), instrument);
         Ok(())
