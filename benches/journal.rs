@@ -6,12 +6,18 @@
 //! LABSHARE_BENCH_SKIP_NATIONAL=1 cargo bench -p labshare --bench journal   # criterion groups only
 //! LABSHARE_BENCH_NATIONAL=memory cargo bench -p labshare --bench journal -- nomatch   # build and in-memory replay only
 //! LABSHARE_BENCH_NATIONAL=memory LABSHARE_BENCH_REPEAT=4 cargo bench ...            # and four repeats
+//! LABSHARE_BENCH_HOST_WARM_MIB=1000 LABSHARE_BENCH_NATIONAL=memory cargo bench ...  # host-backed fresh pages
 //! ```
 //!
 //! The first in-memory replay runs while the generator's network is still
 //! alive, so it builds its state in fresh memory. Each repeat reuses the
 //! memory that the replay before it freed. The memory-only run ends with
 //! one more replay, into the generator's freed memory, which is slower.
+//! Each replay's CPU time is split into system time, mostly page faults,
+//! and user time, the library's own work. On a virtual machine whose host
+//! reclaims free guest memory, each fresh page may cost several times more
+//! system time. `LABSHARE_BENCH_HOST_WARM_MIB` writes and frees that many
+//! MiB just before the first replay, so the host backs its pages again.
 //!
 //! The national-scale run builds a network through the public API: 2,000
 //! units, 100,000 instruments submitted and published with a booking policy
@@ -446,11 +452,24 @@ fn thread_cpu_seconds() -> Option<f64> {
     Some(nanoseconds / 1e9)
 }
 
+/// Returns the seconds this thread has spent in the kernel, from Linux's
+/// `/proc/thread-self/stat`, or `None` elsewhere. During a replay this is
+/// mostly page faults, in which the kernel zeroes each new page.
+fn thread_system_seconds() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields follow the command name, which ends at the last ')'. `stime` is
+    // field 15, in ticks of USER_HZ, which is 100 on x86-64 and ARM64 Linux.
+    let fields = text.rsplit_once(')')?.1;
+    let ticks: f64 = fields.split_whitespace().nth(12)?.parse().ok()?;
+    Some(ticks / 100.0)
+}
+
 /// The cost of one step: wall-clock seconds, CPU seconds of this thread,
 /// and the peak of heap bytes above what was live before the step.
 struct Cost {
     wall: f64,
     cpu: Option<f64>,
+    system: Option<f64>,
     peak: usize,
 }
 
@@ -461,9 +480,10 @@ impl Cost {
         let per_wall = count as f64 / self.wall;
         match self.cpu {
             Some(cpu) => format!(
-                "{:.2} s wall ({per_wall:.0} events/s), {cpu:.2} s CPU ({:.0} events/CPU-s), peak +{:.1} MiB",
+                "{:.2} s wall ({per_wall:.0} events/s), {cpu:.2} s CPU ({:.0} events/CPU-s){}, peak +{:.1} MiB",
                 self.wall,
                 count as f64 / cpu,
+                self.split(cpu, count),
                 mib(self.peak)
             ),
             None => format!("{:.2} s wall ({per_wall:.0} events/s), peak +{:.1} MiB", self.wall, mib(self.peak)),
@@ -472,6 +492,18 @@ impl Cost {
 }
 
 impl Cost {
+    /// Formats the CPU time as kernel time plus user time, with the rate per
+    /// second of user time.
+    fn split(&self, cpu: f64, count: usize) -> String {
+        match self.system {
+            Some(system) if cpu > system => {
+                let user = cpu - system;
+                format!(" = {system:.2} s system + {user:.2} s user ({:.0} events/user-s)", count as f64 / user)
+            }
+            _ => String::new(),
+        }
+    }
+
     /// Formats the times and the peak, for a step that is not a run of events.
     fn times(&self) -> String {
         match self.cpu {
@@ -485,12 +517,23 @@ impl Cost {
 fn measure<T>(step: impl FnOnce() -> T) -> (T, Cost) {
     let before = reset_peak();
     let cpu_before = thread_cpu_seconds();
+    let system_before = thread_system_seconds();
     let started = Instant::now();
     let result = step();
     let wall = started.elapsed().as_secs_f64();
     let cpu = cpu_before.zip(thread_cpu_seconds()).map(|(before, after)| after - before);
+    let system = system_before.zip(thread_system_seconds()).map(|(before, after)| after - before);
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
-    (result, Cost { wall, cpu, peak })
+    (result, Cost { wall, cpu, system, peak })
+}
+
+/// Writes to `size` MiB of new memory and frees it. The next step then gets
+/// pages that a virtual machine's host has just backed, though each still
+/// faults and is zeroed, as on a machine without a hypervisor.
+fn host_warm(size: usize) {
+    let (touched, cost) = measure(|| black_box(vec![1u8; size << 20]).len());
+    let pages = touched / 4096;
+    println!("  host warm-up: wrote {size} MiB of new memory in {:.2} s, {:.2} µs per 4 KiB page", cost.wall, cost.wall * 1e6 / pages as f64);
 }
 
 fn national_scale() {
@@ -507,6 +550,9 @@ fn national_scale() {
     // replay builds its state in fresh memory, as a service replaying its
     // journal at start-up does. Freed, the generator's small blocks would
     // be reused in an order that scatters the new state.
+    if let Some(size) = std::env::var("LABSHARE_BENCH_HOST_WARM_MIB").ok().and_then(|mib| mib.parse::<usize>().ok()) {
+        host_warm(size);
+    }
     let (network, cost) = measure(|| Network::replay(&events));
     println!("  Network::replay (in memory): {}", cost.rates(count));
     let network = network.unwrap_or_else(|e| panic!("{e}"));
