@@ -303,8 +303,8 @@ impl TryFrom<core::Instrument> for Instrument {
             id: instrument.id.to_string(),
             unit: instrument.unit.to_string(),
             state: instrument.state,
-            published: instrument.published.map(InstrumentRecord::from),
-            pending: instrument.pending.map(InstrumentRecord::from),
+            published: instrument.published.map(|record| InstrumentRecord::from(*record)),
+            pending: instrument.pending.map(|record| InstrumentRecord::from(*record)),
             first_published_at: instrument.first_published_at,
             history,
         })

@@ -397,10 +397,12 @@ pub struct Instrument {
     pub unit: UnitId,
     /// Review state.
     pub state: ReviewState,
+    // Both versions are boxed because an instrument seldom has both at once,
+    // and inline they would double the size of each registry entry.
     /// The version shown to the public, or `None` until first published.
-    pub published: Option<InstrumentRecord>,
+    pub published: Option<Box<InstrumentRecord>>,
     /// The version waiting for review, or returned for changes.
-    pub pending: Option<InstrumentRecord>,
+    pub pending: Option<Box<InstrumentRecord>>,
     /// When the instrument was first published.
     pub first_published_at: Option<DateTime<Utc>>,
     /// Every step so far, oldest first.
@@ -682,7 +684,7 @@ impl Registry {
 
     /// Iterates over published instruments with their visible record.
     pub fn published(&self) -> impl Iterator<Item = (&Instrument, &InstrumentRecord)> {
-        self.instruments.values().filter_map(|i| i.published.as_ref().map(|record| (i, record)))
+        self.instruments.values().filter_map(|i| i.published.as_deref().map(|record| (i, record)))
     }
 
     /// Checks and applies one change. Nothing changes if an error is returned.
@@ -748,7 +750,7 @@ impl Registry {
             unit: unit.clone(),
             state: ReviewState::Submitted,
             published: None,
-            pending: Some(record.clone()),
+            pending: Some(Box::new(record.clone())),
             first_published_at: None,
             history,
         };
@@ -776,7 +778,7 @@ impl Registry {
         };
         let instrument = self.instruments.get_mut(id).ok_or_else(|| Error::not_found(Entity::Instrument, id))?;
         instrument.state = state;
-        instrument.pending = Some(record.clone());
+        instrument.pending = Some(Box::new(record.clone()));
         instrument.history.push(entry(seq, at, actor, step, None));
         Ok(())
     }

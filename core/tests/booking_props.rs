@@ -267,7 +267,7 @@ fn setup_events(network: &Network) -> Vec<Event> {
         events.push(fresh.register_unit(&office(), at, unit.clone()).unwrap());
     }
     for instrument in network.registry().instruments() {
-        let record = instrument.published.clone().unwrap();
+        let record = instrument.published.as_deref().cloned().unwrap();
         events.push(fresh.submit_instrument(&owner(), at, instrument.id.clone(), instrument.unit.clone(), record).unwrap());
         events.push(fresh.publish_instrument(&office(), at, instrument.id.clone()).unwrap());
     }

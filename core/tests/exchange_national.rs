@@ -147,7 +147,7 @@ fn national_file_reads_back_with_known_losses() {
         assert_eq!(report.records.len(), export.records.len(), "{label}");
         for row in &report.records {
             let instrument = network.registry().instrument(&row.instrument).expect("instrument");
-            let mut expected = instrument.published.clone().or_else(|| instrument.pending.clone()).expect("record");
+            let mut expected = instrument.published.as_deref().or(instrument.pending.as_deref()).cloned().expect("record");
             expected.contact = String::new();
             expected.original_value = Money::from_wan(round_half_up(expected.original_value.wan(), 2)).expect("amount");
             assert_eq!(row.record, expected, "{label}: {}", row.instrument);

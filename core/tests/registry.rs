@@ -25,7 +25,7 @@ fn submit_publish_revise_approve() {
     network.publish_instrument(&office(), at(5), id.clone()).unwrap();
     let approved = network.registry().instrument(&id).unwrap();
     assert_eq!(approved.state, ReviewState::Published);
-    assert_eq!(approved.published.as_ref().unwrap(), &revised);
+    assert_eq!(approved.published.as_deref().unwrap(), &revised);
     assert_eq!(approved.pending, None);
     assert_eq!(approved.first_published_at, Some(at(3)));
     let steps: Vec<&str> = approved.history.iter().map(|h| h.step.as_str()).collect();

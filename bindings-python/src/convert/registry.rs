@@ -160,11 +160,11 @@ pub fn py_instrument<'py>(py: Python<'py>, instrument: &Instrument) -> PyResult<
     kwargs.set_item("return_reason", return_reason)?;
     kwargs.set_item(
         "published",
-        py_optional_record(py, instrument.published.as_ref())?,
+        py_optional_record(py, instrument.published.as_deref())?,
     )?;
     kwargs.set_item(
         "pending",
-        py_optional_record(py, instrument.pending.as_ref())?,
+        py_optional_record(py, instrument.pending.as_deref())?,
     )?;
     kwargs.set_item("first_published_at", first_published_at)?;
     kwargs.set_item("history", PyTuple::new(py, history)?)?;

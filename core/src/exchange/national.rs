@@ -395,9 +395,9 @@ pub fn instruments(network: &Network, rules: &NationalRules) -> NationalExport<N
 }
 
 fn exported_version(instrument: &Instrument) -> Option<(&InstrumentRecord, SubmitState)> {
-    match &instrument.published {
+    match instrument.published.as_deref() {
         Some(record) => Some((record, SubmitState::Final)),
-        None => instrument.pending.as_ref().map(|record| (record, SubmitState::Draft)),
+        None => instrument.pending.as_deref().map(|record| (record, SubmitState::Draft)),
     }
 }
 

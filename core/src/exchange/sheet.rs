@@ -71,7 +71,7 @@ pub fn rows_from_network(network: &Network) -> Vec<InstrumentRow> {
         .registry()
         .instruments()
         .filter_map(|instrument| {
-            let record = instrument.pending.as_ref().or(instrument.published.as_ref())?;
+            let record = instrument.pending.as_deref().or(instrument.published.as_deref())?;
             Some((instrument.id.clone(), instrument.unit.clone(), record.clone()))
         })
         .zip(2u32..)
