@@ -240,6 +240,113 @@ fn unregistered_owner_unit_fails_load() {
     assert!(message.contains("names unit XJ-NONE, which is not registered"), "{message}");
 }
 
+/// Builds a network with two completed bookings: B1's amount computed from
+/// the fee standard, B2's given by the owner.
+fn network_with_completions() -> Network {
+    let policy = BookingPolicy {
+        fees: vec![FeeRate { user_type: UserType::NetworkMember, basis: FeeBasis::Hour, test_item: None, rate: Money::parse("200").unwrap() }],
+        ..auto_confirm()
+    };
+    let mut network = network_with(policy);
+    let given_amounts = [None, Some(Money::parse("150.50").unwrap())];
+    for (day, amount) in (9..).zip(given_amounts) {
+        let id = network.request_booking(&member("alice"), now(), slot(bj(2025, 10, day, 9, 0), bj(2025, 10, day, 12, 0))).unwrap().bookings[0];
+        network.check_in(&member("alice"), bj(2025, 10, day, 8, 45), id).unwrap();
+        let completion = Completion { actual_hours: Decimal::new(25, 1), samples: 3, mode: ServiceMode::Guided, amount };
+        network.complete_booking(&owner(), bj(2025, 10, day, 12, 0), id, completion).unwrap();
+    }
+    network
+}
+
+#[test]
+fn completions_survive_snapshot() {
+    let network = network_with_completions();
+    let text = serde_json::to_string(&network).unwrap();
+    let loaded: Network = serde_json::from_str(&text).unwrap();
+    assert_eq!(loaded, network);
+    assert_eq!(serde_json::to_string(&loaded).unwrap(), text);
+
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let computed = &value["booking"]["bookings"][0]["details"]["completion"];
+    assert_eq!(computed, &serde_json::json!({"actual_hours": "2.5", "samples": 3, "mode": "guided"}));
+    let given = &value["booking"]["bookings"][1]["details"]["completion"];
+    assert_eq!(given, &serde_json::json!({"actual_hours": "2.5", "samples": 3, "mode": "guided", "amount": "150.50"}));
+
+    for (id, amount) in [(1, None), (2, Some(Money::parse("150.50").unwrap()))] {
+        let view = loaded.booking().booking(labshare::booking::BookingId(id), now(), None).unwrap();
+        let completion = view.completion.expect("completion");
+        assert_eq!(completion.actual_hours, Decimal::new(25, 1));
+        assert_eq!(completion.amount, amount, "B{id}");
+    }
+    let charged: Vec<Money> = loaded.booking().service_records().iter().map(|record| record.amount).collect();
+    assert_eq!(charged, [Money::parse("500.00").unwrap(), Money::parse("150.50").unwrap()], "2.5 h × 200 元, then the given amount");
+}
+
+#[test]
+fn unpaired_completion_fails_load() {
+    let text = serde_json::to_string(&network_with_completions()).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit, &str); 6] = [
+        (
+            "changed hours",
+            |v| v["booking"]["bookings"][0]["details"]["completion"]["actual_hours"] = "3".into(),
+            "the completion of booking B1 differs from its service record",
+        ),
+        (
+            "hours with another scale",
+            |v| v["booking"]["bookings"][1]["details"]["completion"]["actual_hours"] = "2.50".into(),
+            "the completion of booking B2 differs from its service record",
+        ),
+        (
+            "amount given in the booking only",
+            |v| v["booking"]["bookings"][0]["details"]["completion"]["amount"] = "500.00".into(),
+            "",
+        ),
+        (
+            "record removed",
+            |v| {
+                v["booking"]["service_records"].as_array_mut().unwrap().remove(1);
+            },
+            "booking B2 has a completion but no service record",
+        ),
+        (
+            "record repeated",
+            |v| {
+                let records = v["booking"]["service_records"].as_array_mut().unwrap();
+                records.push(records[0].clone());
+            },
+            "booking B1 has two service records",
+        ),
+        (
+            "completion removed",
+            |v| v["booking"]["bookings"][1]["details"]["completion"] = serde_json::Value::Null,
+            "booking B2 has a service record but no completion",
+        ),
+    ];
+    for (label, edit, expected) in cases {
+        let mut edited = value.clone();
+        edit(&mut edited);
+        let result = serde_json::from_value::<Network>(edited);
+        if expected.is_empty() {
+            // The fee standard gives 500.00 too, so the file loads, and the
+            // completion then shows the amount as given by the owner.
+            let loaded = result.unwrap_or_else(|e| panic!("{label}: {e}"));
+            let view = loaded.booking().booking(labshare::booking::BookingId(1), now(), None).unwrap();
+            assert_eq!(view.completion.and_then(|c| c.amount), Some(Money::parse("500.00").unwrap()), "{label}");
+            continue;
+        }
+        let message = result.unwrap_err().to_string();
+        assert!(message.contains(expected), "{label}: {message}");
+    }
+
+    let mut orphan = value.clone();
+    orphan["booking"]["bookings"][1]["details"]["completion"] = serde_json::Value::Null;
+    orphan["booking"]["service_records"][1]["booking"] = 9.into();
+    let message = serde_json::from_value::<Network>(orphan).unwrap_err().to_string();
+    assert!(message.contains("a service record names booking B9, which is not in the file"), "{message}");
+}
+
 #[test]
 fn training_record_required() {
     let policy = BookingPolicy { qualification_required: true, ..auto_confirm() };

@@ -8,10 +8,10 @@ use crate::access::Actor;
 use crate::booking::check::SlotCheck;
 use crate::booking::policy::BookingPolicy;
 use crate::booking::quote;
-use crate::booking::record::{Booking, BookingDetails, BookingId, BookingState, Completion};
+use crate::booking::record::{Booking, BookingDetails, BookingId, BookingState, Completion, CompletionLink};
 use crate::booking::service::ServiceRecord;
 use crate::booking::{
-    BookingBook, SampleRequest, SlotRequest, UserType, booking_user_type, require_owner,
+    BookingBook, SampleRequest, SlotRequest, UserType, booking_index, booking_user_type, require_owner,
 };
 use crate::error::{Entity, Error, Result};
 use crate::ids::InstrumentId;
@@ -392,6 +392,7 @@ impl BookingBook {
         completion: &Completion,
     ) -> Result<()> {
         let booking = self.stored(id)?;
+        let position = booking_index(id).and_then(|i| u32::try_from(i).ok()).ok_or_else(|| Error::not_found(Entity::Booking, id))?;
         let data = self.instrument_at(booking.instrument)?;
         let provider = require_owner(registry, actor, &data.id, "complete_booking")?;
         let expected = if booking.is_sample_request { BookingState::Confirmed } else { BookingState::CheckedIn };
@@ -414,8 +415,9 @@ impl BookingBook {
                 stored.end = now.max(stored.start);
             }
             stored.state = BookingState::Completed;
-            stored.details_mut().completion = Some(completion.clone());
         });
+        let link = CompletionLink { record: self.data.service_records.len() as u32, amount_given: completion.amount.is_some() };
+        self.data.completed.insert(position, link);
         self.data.service_records.push(record);
         if !is_sample_request {
             self.offer_freed(slot, now);

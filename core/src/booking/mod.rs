@@ -72,7 +72,7 @@ pub use service::{ServiceRecord, ServiceTotals};
 use crate::flat_map::FlatMap;
 use chunked::{Chunked, Keyed};
 use occupancy::Occupancy;
-use record::{Booking, Party};
+use record::{Booking, BookingOut, CompletionLink, LoadedBooking, Party};
 use shared::{PolicyPool, SharedVersion};
 
 /// An instrument's booking profile (预约信息): its zone and test items.
@@ -417,7 +417,7 @@ impl BookingChange {
 }
 
 /// The stored booking data; the indexes are rebuilt from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BookingData {
     pub(crate) calendar: Calendar,
     pub(crate) instruments: Vec<InstrumentBooking>,
@@ -426,6 +426,133 @@ pub(crate) struct BookingData {
     pub(crate) series: Vec<Series>,
     pub(crate) waitlist: Vec<WaitlistEntry>,
     pub(crate) service_records: Vec<ServiceRecord>,
+    /// The completed bookings by position. Snapshots write each completion
+    /// inside its booking's details.
+    pub(crate) completed: FxHashMap<u32, CompletionLink>,
+}
+
+impl BookingData {
+    /// Returns the completion of the booking at `position`, rebuilt from
+    /// its service record.
+    pub(crate) fn completion(&self, position: usize) -> Option<Completion> {
+        let link = self.completed.get(&u32::try_from(position).ok()?)?;
+        let record = self.service_records.get(link.record as usize)?;
+        Some(record.completion(link.amount_given))
+    }
+}
+
+/// The form in which snapshots and schemas show [`BookingData`]: each
+/// completion sits in its booking's details. The type keeps the name
+/// `BookingData`, because serde's load errors name the Rust type, and its
+/// doc comment is the schema's description.
+mod stored {
+    use super::*;
+
+    /// The stored booking data; the indexes are rebuilt from it.
+    #[derive(Deserialize, JsonSchema)]
+    #[serde(rename = "BookingData")]
+    pub(super) struct BookingData<B> {
+        pub(super) calendar: Calendar,
+        pub(super) instruments: Vec<InstrumentBooking>,
+        pub(super) parties: Vec<Party>,
+        pub(super) bookings: B,
+        pub(super) series: Vec<Series>,
+        pub(super) waitlist: Vec<WaitlistEntry>,
+        pub(super) service_records: Vec<ServiceRecord>,
+    }
+}
+
+/// The bookings of a [`BookingData`], each written with its completion.
+struct BookingsOut<'a>(&'a BookingData);
+
+impl Serialize for BookingsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let data = self.0;
+        serializer.collect_seq(data.bookings.iter().enumerate().map(|(i, booking)| BookingOut { booking, completion: data.completion(i) }))
+    }
+}
+
+impl Serialize for BookingData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+
+        let mut out = serializer.serialize_struct("BookingData", 7)?;
+        out.serialize_field("calendar", &self.calendar)?;
+        out.serialize_field("instruments", &self.instruments)?;
+        out.serialize_field("parties", &self.parties)?;
+        out.serialize_field("bookings", &BookingsOut(self))?;
+        out.serialize_field("series", &self.series)?;
+        out.serialize_field("waitlist", &self.waitlist)?;
+        out.serialize_field("service_records", &self.service_records)?;
+        out.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<BookingData, D::Error> {
+        let stored = stored::BookingData::<Vec<LoadedBooking>>::deserialize(deserializer)?;
+        let (bookings, completed) = link_completions(stored.bookings, &stored.service_records).map_err(serde::de::Error::custom)?;
+        Ok(BookingData {
+            calendar: stored.calendar,
+            instruments: stored.instruments,
+            parties: stored.parties,
+            bookings,
+            series: stored.series,
+            waitlist: stored.waitlist,
+            service_records: stored.service_records,
+            completed,
+        })
+    }
+}
+
+impl JsonSchema for BookingData {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BookingData".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        stored::BookingData::<Vec<Booking>>::json_schema(generator)
+    }
+}
+
+/// Pairs each loaded completion with the service record of its booking.
+/// Replay writes exactly one record per completion, so a file in which
+/// they do not pair up, or differ, was not written by this library.
+fn link_completions(loaded: Vec<LoadedBooking>, records: &[ServiceRecord]) -> std::result::Result<(Vec<Booking>, FxHashMap<u32, CompletionLink>), String> {
+    let mut record_of: FxHashMap<BookingId, u32> = FxHashMap::default();
+    for (position, record) in records.iter().enumerate() {
+        if record_of.insert(record.booking, position as u32).is_some() {
+            return Err(format!("booking {} has two service records; keep the one that matches its completion", record.booking));
+        }
+    }
+
+    let mut bookings = Vec::with_capacity(loaded.len());
+    let mut completed = FxHashMap::default();
+    for (position, LoadedBooking { booking, completion }) in loaded.into_iter().enumerate() {
+        let id = BookingId(position as u64 + 1);
+        match (completion, record_of.remove(&id)) {
+            (None, None) => {}
+            (Some(completion), Some(record)) => {
+                let amount_given = completion.amount.is_some();
+                let recorded = records[record as usize].completion(amount_given);
+                // Hours are compared digit for digit, because the file's
+                // completion is written back from the record: "2.50" must
+                // not return as "2.5".
+                if recorded != completion || recorded.actual_hours.serialize() != completion.actual_hours.serialize() {
+                    return Err(format!("the completion of booking {id} differs from its service record; make the hours, samples, mode and amount agree"));
+                }
+                completed.insert(position as u32, CompletionLink { record, amount_given });
+            }
+            (Some(_), None) => return Err(format!("booking {id} has a completion but no service record; restore the record or remove the completion")),
+            (None, Some(_)) => return Err(format!("booking {id} has a service record but no completion; restore the completion or remove the record")),
+        }
+        bookings.push(booking);
+    }
+
+    match record_of.keys().min() {
+        Some(id) => Err(format!("a service record names booking {id}, which is not in the file; remove the record")),
+        None => Ok((bookings, completed)),
+    }
 }
 
 impl Default for BookingData {
@@ -440,6 +567,7 @@ impl Default for BookingData {
             series: Vec::new(),
             waitlist: Vec::new(),
             service_records: Vec::new(),
+            completed: FxHashMap::default(),
         }
     }
 }

@@ -172,14 +172,25 @@ pub struct Completion {
     pub amount: Option<Money>,
 }
 
-/// Rarely set details of a booking, boxed to keep [`Booking`] small.
+/// A link from a completed booking to its service record, which repeats
+/// the completion's figures. The record keeps only the amount charged, so
+/// the link also records whether the owner gave it or it was computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CompletionLink {
+    /// Position of the service record.
+    pub(crate) record: u32,
+    pub(crate) amount_given: bool,
+}
+
+/// Rarely set details of a booking, boxed to keep [`Booking`] small. A
+/// completion is kept apart (see [`CompletionLink`]), because most
+/// completed bookings have no other detail.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct BookingDetails {
     pub(crate) voucher: Option<String>,
     pub(crate) test_item: Option<String>,
     pub(crate) samples: u32,
     pub(crate) reason: Option<String>,
-    pub(crate) completion: Option<Completion>,
     pub(crate) waitlist: Option<WaitlistId>,
 }
 
@@ -209,7 +220,7 @@ pub(crate) struct Booking {
     pub(crate) is_sample_request: bool,
     // The purpose is stored inline up to 24 bytes (eight Chinese
     // characters) and in its own buffer beyond that, so a booking whose only
-    // detail is its purpose needs no details box (136 bytes on the heap).
+    // detail is its purpose needs no details box (96 bytes on the heap).
     pub(crate) purpose: CompactString,
     pub(crate) details: Option<Box<BookingDetails>>,
 }
@@ -260,11 +271,12 @@ mod stored {
     }
 }
 
-/// The details of a booking with its purpose, written as
+/// The details of a booking with its purpose and completion, written as
 /// [`stored::BookingDetails`] without copying them.
 struct DetailsView<'a> {
     purpose: &'a str,
     rest: Option<&'a BookingDetails>,
+    completion: Option<&'a Completion>,
 }
 
 impl Serialize for DetailsView<'_> {
@@ -279,50 +291,65 @@ impl Serialize for DetailsView<'_> {
         out.serialize_field("test_item", &rest.test_item)?;
         out.serialize_field("samples", &rest.samples)?;
         out.serialize_field("reason", &rest.reason)?;
-        out.serialize_field("completion", &rest.completion)?;
+        out.serialize_field("completion", &self.completion)?;
         out.serialize_field("waitlist", &rest.waitlist)?;
         out.end()
     }
 }
 
-impl Serialize for Booking {
+/// A booking with its completion, in the form snapshots write.
+pub(crate) struct BookingOut<'a> {
+    pub(crate) booking: &'a Booking,
+    pub(crate) completion: Option<Completion>,
+}
+
+impl Serialize for BookingOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let details = match (self.purpose.is_empty(), self.details.as_deref()) {
-            (true, None) => None,
-            (_, rest) => Some(DetailsView { purpose: &self.purpose, rest }),
+        let booking = self.booking;
+        let completion = self.completion.as_ref();
+        let details = match (booking.purpose.is_empty(), booking.details.as_deref(), completion) {
+            (true, None, None) => None,
+            (_, rest, completion) => Some(DetailsView { purpose: &booking.purpose, rest, completion }),
         };
         stored::Booking {
-            start: self.start,
-            end: self.end,
-            created: self.created,
-            due: self.due,
-            instrument: self.instrument,
-            party: self.party,
-            series: self.series,
-            people: self.people,
-            buffer_before: self.buffer_before,
-            buffer_after: self.buffer_after,
-            state: self.state,
-            user_type: self.user_type,
-            holds_while_pending: self.holds_while_pending,
-            is_sample_request: self.is_sample_request,
+            start: booking.start,
+            end: booking.end,
+            created: booking.created,
+            due: booking.due,
+            instrument: booking.instrument,
+            party: booking.party,
+            series: booking.series,
+            people: booking.people,
+            buffer_before: booking.buffer_before,
+            buffer_after: booking.buffer_after,
+            state: booking.state,
+            user_type: booking.user_type,
+            holds_while_pending: booking.holds_while_pending,
+            is_sample_request: booking.is_sample_request,
             details,
         }
         .serialize(serializer)
     }
 }
 
-impl<'de> Deserialize<'de> for Booking {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Booking, D::Error> {
+/// A booking as a snapshot gives it, with its completion apart.
+#[derive(Debug, PartialEq)]
+pub(crate) struct LoadedBooking {
+    pub(crate) booking: Booking,
+    pub(crate) completion: Option<Completion>,
+}
+
+impl<'de> Deserialize<'de> for LoadedBooking {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<LoadedBooking, D::Error> {
         let stored = stored::Booking::<stored::BookingDetails>::deserialize(deserializer)?;
         let stored::BookingDetails { purpose, voucher, test_item, samples, reason, completion, waitlist } = stored.details.unwrap_or_default();
-        let rest = BookingDetails { voucher, test_item, samples, reason, completion, waitlist };
+        let rest = BookingDetails { voucher, test_item, samples, reason, waitlist };
         // Replay boxes details only when one of them is set, so a loaded
         // state must do the same to compare equal to a replayed one. A
         // details object with nothing set, which the library never writes,
         // therefore loads as none and is written back as `null`.
         let details = (rest != BookingDetails::default()).then(|| Box::new(rest));
-        Ok(Booking {
+        let booking = Booking {
             start: stored.start,
             end: stored.end,
             created: stored.created,
@@ -339,7 +366,8 @@ impl<'de> Deserialize<'de> for Booking {
             is_sample_request: stored.is_sample_request,
             purpose,
             details,
-        })
+        };
+        Ok(LoadedBooking { booking, completion })
     }
 }
 
@@ -649,51 +677,63 @@ mod tests {
         }
     }
 
+    fn written(booking: &Booking) -> String {
+        serde_json::to_string(&BookingOut { booking, completion: None }).unwrap()
+    }
+
     #[test]
     fn snapshot_keeps_purpose_in_details() {
         let plain = booking(BookingState::Confirmed, false, false);
         let mut noted = plain.clone();
         noted.purpose = CompactString::from("样品元素分析");
-        let mut completed = noted.clone();
-        completed.details_mut().completion = Some(Completion { actual_hours: Decimal::ONE, samples: 2, mode: ServiceMode::Guided, amount: None });
+        let figures = Completion { actual_hours: Decimal::ONE, samples: 2, mode: ServiceMode::Guided, amount: None };
 
         let head = r#"{"start":"2025-10-09T10:00:00Z","end":"2025-10-09T11:00:00Z","created":"2025-10-09T01:00:00Z","due":"2025-10-09T09:00:00Z","instrument":0,"party":0,"series":null,"people":1,"buffer_before":0,"buffer_after":0,"state":"confirmed","user_type":"internal","holds_while_pending":false,"is_sample_request":false,"details":"#;
         let cases = [
-            (&plain, "null}".to_owned()),
-            (&noted, r#"{"purpose":"样品元素分析","voucher":null,"test_item":null,"samples":0,"reason":null,"completion":null,"waitlist":null}}"#.to_owned()),
+            (&plain, None, "null}"),
+            (&noted, None, r#"{"purpose":"样品元素分析","voucher":null,"test_item":null,"samples":0,"reason":null,"completion":null,"waitlist":null}}"#),
             (
-                &completed,
-                r#"{"purpose":"样品元素分析","voucher":null,"test_item":null,"samples":0,"reason":null,"completion":{"actual_hours":"1","samples":2,"mode":"guided"},"waitlist":null}}"#.to_owned(),
+                &noted,
+                Some(&figures),
+                r#"{"purpose":"样品元素分析","voucher":null,"test_item":null,"samples":0,"reason":null,"completion":{"actual_hours":"1","samples":2,"mode":"guided"},"waitlist":null}}"#,
+            ),
+            (
+                &plain,
+                Some(&figures),
+                r#"{"purpose":"","voucher":null,"test_item":null,"samples":0,"reason":null,"completion":{"actual_hours":"1","samples":2,"mode":"guided"},"waitlist":null}}"#,
             ),
         ];
-        for (stored, details) in cases {
-            let json = serde_json::to_string(stored).unwrap();
+        for (stored, completion, details) in cases {
+            let json = serde_json::to_string(&BookingOut { booking: stored, completion: completion.cloned() }).unwrap();
             assert_eq!(json, format!("{head}{details}"));
-            assert_eq!(&serde_json::from_str::<Booking>(&json).unwrap(), stored);
+
+            let loaded = serde_json::from_str::<LoadedBooking>(&json).unwrap();
+            assert_eq!(&loaded.booking, stored);
+            assert_eq!(loaded.completion.as_ref(), completion);
         }
     }
 
     #[test]
     fn load_boxes_only_set_details() {
-        let json = serde_json::to_string(&booking(BookingState::Requested, false, false)).unwrap();
+        let json = written(&booking(BookingState::Requested, false, false));
         let with_purpose = json.replace(r#""details":null"#, r#""details":{"purpose":"测试","voucher":null,"test_item":null,"samples":0,"reason":null,"completion":null,"waitlist":null}"#);
-        let loaded: Booking = serde_json::from_str(&with_purpose).unwrap();
+        let loaded = serde_json::from_str::<LoadedBooking>(&with_purpose).unwrap().booking;
         assert_eq!(loaded.purpose, "测试");
         assert_eq!(loaded.details, None);
 
         let with_reason = with_purpose.replace(r#""reason":null"#, r#""reason":"维护""#);
-        let loaded: Booking = serde_json::from_str(&with_reason).unwrap();
+        let loaded = serde_json::from_str::<LoadedBooking>(&with_reason).unwrap().booking;
         assert_eq!(loaded.details.as_deref().and_then(|d| d.reason.as_deref()), Some("维护"));
     }
 
     #[test]
     fn load_errors_name_booking_types() {
-        let json = serde_json::to_string(&booking(BookingState::Requested, false, false)).unwrap();
-        let bad_booking = serde_json::from_str::<Booking>(r#""oops""#).unwrap_err().to_string();
+        let json = written(&booking(BookingState::Requested, false, false));
+        let bad_booking = serde_json::from_str::<LoadedBooking>(r#""oops""#).unwrap_err().to_string();
         assert!(bad_booking.contains("expected struct Booking"), "{bad_booking}");
 
         let bad_details = json.replace(r#""details":null"#, r#""details":"oops""#);
-        let message = serde_json::from_str::<Booking>(&bad_details).unwrap_err().to_string();
+        let message = serde_json::from_str::<LoadedBooking>(&bad_details).unwrap_err().to_string();
         assert!(message.contains("expected struct BookingDetails"), "{message}");
     }
 
@@ -702,5 +742,6 @@ mod tests {
         // An instrument may hold 100,000 bookings, and the bench measures the
         // total per booking: 80 bytes of fields and 24 of inline purpose.
         assert!(std::mem::size_of::<Booking>() <= 104, "{} bytes", std::mem::size_of::<Booking>());
+        assert!(std::mem::size_of::<BookingDetails>() <= 96, "details box of {} bytes", std::mem::size_of::<BookingDetails>());
     }
 }

@@ -87,6 +87,18 @@ impl ServiceRecord {
             external: party.unit.as_ref() != Some(provider),
         }
     }
+
+    /// Returns the completion this record was written from. Pass
+    /// `amount_given` as true if the owner gave the amount, and false if it
+    /// was computed from the fee standard.
+    pub(crate) fn completion(&self, amount_given: bool) -> Completion {
+        Completion {
+            actual_hours: self.hours,
+            samples: self.samples,
+            mode: self.mode,
+            amount: amount_given.then_some(self.amount),
+        }
+    }
 }
 
 /// Sums of the service records of one instrument in one year.

@@ -58,7 +58,7 @@ impl BookingBook {
             purpose: booking.purpose.to_string(),
             voucher: details.and_then(|d| d.voucher.clone()),
             reason: details.and_then(|d| d.reason.clone()),
-            completion: details.and_then(|d| d.completion.clone()),
+            completion: super::booking_index(id).and_then(|i| self.data.completion(i)),
             buffer_before_minutes: booking.buffer_before,
             buffer_after_minutes: booking.buffer_after,
         })
