@@ -392,7 +392,7 @@ impl BookingBook {
         completion: &Completion,
     ) -> Result<()> {
         let booking = self.stored(id)?;
-        let position = booking_index(id).and_then(|i| u32::try_from(i).ok()).ok_or_else(|| Error::not_found(Entity::Booking, id))?;
+        let position = booking_index(id).ok_or_else(|| Error::not_found(Entity::Booking, id))?;
         let data = self.instrument_at(booking.instrument)?;
         let provider = require_owner(registry, actor, &data.id, "complete_booking")?;
         let expected = if booking.is_sample_request { BookingState::Confirmed } else { BookingState::CheckedIn };
@@ -408,6 +408,8 @@ impl BookingBook {
         let party = self.party(booking.party).ok_or_else(|| Error::not_found(Entity::Booking, id))?;
         let record = ServiceRecord::new(id, booking, &data.id, provider, party, data.profile.zone, now, completion, amount);
         let (is_sample_request, end, slot) = (booking.is_sample_request, booking.end, booking.instrument);
+        let link = CompletionLink::new(self.data.service_records.len(), completion.amount.is_some())
+            .ok_or_else(|| Error::Overflow { operation: "count of service records".to_owned() })?;
 
         let ends_early = !is_sample_request && now < end;
         self.update_booking(id, |stored| {
@@ -416,8 +418,9 @@ impl BookingBook {
             }
             stored.state = BookingState::Completed;
         });
-        let link = CompletionLink { record: self.data.service_records.len() as u32, amount_given: completion.amount.is_some() };
-        self.data.completed.insert(position, link);
+        if let Some(entry) = self.data.completed.get_mut(position) {
+            *entry = Some(link);
+        }
         self.data.service_records.push(record);
         if !is_sample_request {
             self.offer_freed(slot, now);

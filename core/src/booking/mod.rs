@@ -426,18 +426,18 @@ pub(crate) struct BookingData {
     pub(crate) series: Vec<Series>,
     pub(crate) waitlist: Vec<WaitlistEntry>,
     pub(crate) service_records: Vec<ServiceRecord>,
-    /// The completed bookings by position. Snapshots write each completion
-    /// inside its booking's details.
-    pub(crate) completed: FxHashMap<u32, CompletionLink>,
+    /// One entry per booking, by position: the link of a completed one.
+    /// Snapshots write each completion inside its booking's details.
+    pub(crate) completed: Vec<Option<CompletionLink>>,
 }
 
 impl BookingData {
     /// Returns the completion of the booking at `position`, rebuilt from
     /// its service record.
     pub(crate) fn completion(&self, position: usize) -> Option<Completion> {
-        let link = self.completed.get(&u32::try_from(position).ok()?)?;
-        let record = self.service_records.get(link.record as usize)?;
-        Some(record.completion(link.amount_given))
+        let link = (*self.completed.get(position)?)?;
+        let record = self.service_records.get(link.record())?;
+        Some(record.completion(link.amount_given()))
     }
 }
 
@@ -518,30 +518,31 @@ impl JsonSchema for BookingData {
 /// Pairs each loaded completion with the service record of its booking.
 /// Replay writes exactly one record per completion, so a file in which
 /// they do not pair up, or differ, was not written by this library.
-fn link_completions(loaded: Vec<LoadedBooking>, records: &[ServiceRecord]) -> std::result::Result<(Vec<Booking>, FxHashMap<u32, CompletionLink>), String> {
-    let mut record_of: FxHashMap<BookingId, u32> = FxHashMap::default();
+fn link_completions(loaded: Vec<LoadedBooking>, records: &[ServiceRecord]) -> std::result::Result<(Vec<Booking>, Vec<Option<CompletionLink>>), String> {
+    let mut record_of: FxHashMap<BookingId, usize> = FxHashMap::default();
     for (position, record) in records.iter().enumerate() {
-        if record_of.insert(record.booking, position as u32).is_some() {
+        if record_of.insert(record.booking, position).is_some() {
             return Err(format!("booking {} has two service records; keep the one that matches its completion", record.booking));
         }
     }
 
     let mut bookings = Vec::with_capacity(loaded.len());
-    let mut completed = FxHashMap::default();
+    let mut completed = Vec::with_capacity(loaded.len());
     for (position, LoadedBooking { booking, completion }) in loaded.into_iter().enumerate() {
         let id = BookingId(position as u64 + 1);
         match (completion, record_of.remove(&id)) {
-            (None, None) => {}
+            (None, None) => completed.push(None),
             (Some(completion), Some(record)) => {
                 let amount_given = completion.amount.is_some();
-                let recorded = records[record as usize].completion(amount_given);
+                let recorded = records[record].completion(amount_given);
                 // Hours are compared digit for digit, because the file's
                 // completion is written back from the record: "2.50" must
                 // not return as "2.5".
                 if recorded != completion || recorded.actual_hours.serialize() != completion.actual_hours.serialize() {
                     return Err(format!("the completion of booking {id} differs from its service record; make the hours, samples, mode and amount agree"));
                 }
-                completed.insert(position as u32, CompletionLink { record, amount_given });
+                let link = CompletionLink::new(record, amount_given).ok_or_else(|| format!("service record {record} is past the last position a booking can link to"))?;
+                completed.push(Some(link));
             }
             (Some(_), None) => return Err(format!("booking {id} has a completion but no service record; restore the record or remove the completion")),
             (None, Some(_)) => return Err(format!("booking {id} has a service record but no completion; restore the completion or remove the record")),
@@ -567,7 +568,7 @@ impl Default for BookingData {
             series: Vec::new(),
             waitlist: Vec::new(),
             service_records: Vec::new(),
-            completed: FxHashMap::default(),
+            completed: Vec::new(),
         }
     }
 }
@@ -896,6 +897,7 @@ impl BookingBook {
         let id = self.next_booking_id();
         let place = IndexPlace::of(&booking, id);
         self.data.bookings.push(booking);
+        self.data.completed.push(None);
         self.move_in_indexes(None, Some(place));
         id
     }

@@ -175,11 +175,32 @@ pub struct Completion {
 /// A link from a completed booking to its service record, which repeats
 /// the completion's figures. The record keeps only the amount charged, so
 /// the link also records whether the owner gave it or it was computed.
+/// It takes four bytes, because every booking has room for one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct CompletionLink {
-    /// Position of the service record.
-    pub(crate) record: u32,
-    pub(crate) amount_given: bool,
+pub(crate) struct CompletionLink(NonZeroU32);
+
+impl CompletionLink {
+    /// The bit set when the owner gave the amount. The bits below it hold
+    /// the record's position plus one.
+    const AMOUNT_GIVEN: u32 = 1 << 31;
+
+    /// Returns the link to the service record at position `record`, or
+    /// `None` if the position does not fit in 31 bits.
+    pub(crate) fn new(record: usize, amount_given: bool) -> Option<CompletionLink> {
+        let number = u32::try_from(record).ok()?.checked_add(1).filter(|&number| number < Self::AMOUNT_GIVEN)?;
+        let flag = if amount_given { Self::AMOUNT_GIVEN } else { 0 };
+        NonZeroU32::new(number | flag).map(CompletionLink)
+    }
+
+    /// Returns the position of the service record.
+    pub(crate) fn record(self) -> usize {
+        ((self.0.get() & !Self::AMOUNT_GIVEN) - 1) as usize
+    }
+
+    /// Returns true if the owner gave the amount charged.
+    pub(crate) fn amount_given(self) -> bool {
+        self.0.get() & Self::AMOUNT_GIVEN != 0
+    }
 }
 
 /// Rarely set details of a booking, boxed to keep [`Booking`] small. A
@@ -735,6 +756,19 @@ mod tests {
         let bad_details = json.replace(r#""details":null"#, r#""details":"oops""#);
         let message = serde_json::from_str::<LoadedBooking>(&bad_details).unwrap_err().to_string();
         assert!(message.contains("expected struct BookingDetails"), "{message}");
+    }
+
+    #[test]
+    fn completion_link_packs_record_and_flag() {
+        let last = (1usize << 31) - 2;
+        for (record, amount_given) in [(0, false), (0, true), (393_578, false), (last, true)] {
+            let link = CompletionLink::new(record, amount_given).unwrap();
+            assert_eq!(link.record(), record);
+            assert_eq!(link.amount_given(), amount_given, "record {record}");
+        }
+        assert_eq!(CompletionLink::new(last + 1, false), None);
+        assert_eq!(CompletionLink::new(usize::MAX, true), None);
+        assert_eq!(std::mem::size_of::<Option<CompletionLink>>(), 4);
     }
 
     #[test]
