@@ -550,8 +550,11 @@ fn national_scale() {
     // replay builds its state in fresh memory, as a service replaying its
     // journal at start-up does. Freed, the generator's small blocks would
     // be reused in an order that scatters the new state.
-    if let Some(size) = std::env::var("LABSHARE_BENCH_HOST_WARM_MIB").ok().and_then(|mib| mib.parse::<usize>().ok()) {
-        host_warm(size);
+    if let Ok(text) = std::env::var("LABSHARE_BENCH_HOST_WARM_MIB") {
+        match text.parse::<usize>() {
+            Ok(size) if size > 0 => host_warm(size),
+            _ => println!("  LABSHARE_BENCH_HOST_WARM_MIB={text:?} is not a positive number of MiB; no warm-up"),
+        }
     }
     let (network, cost) = measure(|| Network::replay(&events));
     println!("  Network::replay (in memory): {}", cost.rates(count));

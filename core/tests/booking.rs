@@ -259,7 +259,7 @@ fn network_with_completions() -> Network {
 }
 
 #[test]
-fn completions_survive_snapshot() {
+fn completions_survive_json_round_trip() {
     let network = network_with_completions();
     let text = serde_json::to_string(&network).unwrap();
     let loaded: Network = serde_json::from_str(&text).unwrap();
@@ -287,7 +287,7 @@ fn unpaired_completion_fails_load() {
     let text = serde_json::to_string(&network_with_completions()).unwrap();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     type Edit = fn(&mut serde_json::Value);
-    let cases: [(&str, Edit, &str); 6] = [
+    let cases: [(&str, Edit, &str); 8] = [
         (
             "changed hours",
             |v| v["booking"]["bookings"][0]["details"]["completion"]["actual_hours"] = "3".into(),
@@ -299,9 +299,19 @@ fn unpaired_completion_fails_load() {
             "the completion of booking B2 differs from its service record",
         ),
         (
-            "amount given in the booking only",
-            |v| v["booking"]["bookings"][0]["details"]["completion"]["amount"] = "500.00".into(),
-            "",
+            "changed given amount",
+            |v| v["booking"]["bookings"][1]["details"]["completion"]["amount"] = "150.51".into(),
+            "the completion of booking B2 differs from its service record",
+        ),
+        (
+            "changed samples",
+            |v| v["booking"]["bookings"][0]["details"]["completion"]["samples"] = 4.into(),
+            "the completion of booking B1 differs from its service record",
+        ),
+        (
+            "changed mode",
+            |v| v["booking"]["bookings"][1]["details"]["completion"]["mode"] = "staff_run".into(),
+            "the completion of booking B2 differs from its service record",
         ),
         (
             "record removed",
@@ -327,24 +337,27 @@ fn unpaired_completion_fails_load() {
     for (label, edit, expected) in cases {
         let mut edited = value.clone();
         edit(&mut edited);
-        let result = serde_json::from_value::<Network>(edited);
-        if expected.is_empty() {
-            // The fee standard gives 500.00 too, so the file loads, and the
-            // completion then shows the amount as given by the owner.
-            let loaded = result.unwrap_or_else(|e| panic!("{label}: {e}"));
-            let view = loaded.booking().booking(labshare::booking::BookingId(1), now(), None).unwrap();
-            assert_eq!(view.completion.and_then(|c| c.amount), Some(Money::parse("500.00").unwrap()), "{label}");
-            continue;
-        }
-        let message = result.unwrap_err().to_string();
+        let message = serde_json::from_value::<Network>(edited).unwrap_err().to_string();
         assert!(message.contains(expected), "{label}: {message}");
     }
 
-    let mut orphan = value.clone();
+    let mut orphan = value;
     orphan["booking"]["bookings"][1]["details"]["completion"] = serde_json::Value::Null;
     orphan["booking"]["service_records"][1]["booking"] = 9.into();
     let message = serde_json::from_value::<Network>(orphan).unwrap_err().to_string();
     assert!(message.contains("a service record names booking B9, which is not in the file"), "{message}");
+}
+
+#[test]
+fn given_amount_equal_to_fee_loads() {
+    // The fee standard gives 500.00 for B1, so a file that states that
+    // amount as given loads, and the completion then shows it as given.
+    let text = serde_json::to_string(&network_with_completions()).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["booking"]["bookings"][0]["details"]["completion"]["amount"] = "500.00".into();
+    let loaded = serde_json::from_value::<Network>(value).unwrap();
+    let view = loaded.booking().booking(labshare::booking::BookingId(1), now(), None).unwrap();
+    assert_eq!(view.completion.and_then(|c| c.amount), Some(Money::parse("500.00").unwrap()));
 }
 
 #[test]

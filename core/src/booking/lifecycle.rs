@@ -418,6 +418,7 @@ impl BookingBook {
             }
             stored.state = BookingState::Completed;
         });
+        debug_assert_eq!(self.data.completed.len(), self.data.bookings.len(), "one completion entry per booking");
         if let Some(entry) = self.data.completed.get_mut(position) {
             *entry = Some(link);
         }

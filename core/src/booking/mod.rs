@@ -490,7 +490,7 @@ impl Serialize for BookingData {
 
 impl<'de> Deserialize<'de> for BookingData {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<BookingData, D::Error> {
-        let stored = stored::BookingData::<Vec<LoadedBooking>>::deserialize(deserializer)?;
+        let stored = stored::BookingData::<LoadedBookings>::deserialize(deserializer)?;
         let (bookings, completed) = link_completions(stored.bookings, &stored.service_records).map_err(serde::de::Error::custom)?;
         Ok(BookingData {
             calendar: stored.calendar,
@@ -515,24 +515,67 @@ impl JsonSchema for BookingData {
     }
 }
 
+/// The bookings of a snapshot, each stored as it is read, with the
+/// completions kept apart by booking position. Reading them one at a time
+/// keeps a national file's loading peak near the size of its state.
+struct LoadedBookings {
+    bookings: Vec<Booking>,
+    completions: Vec<(usize, Completion)>,
+}
+
+impl<'de> Deserialize<'de> for LoadedBookings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<LoadedBookings, D::Error> {
+        deserializer.deserialize_seq(LoadedBookingsVisitor)
+    }
+}
+
+struct LoadedBookingsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LoadedBookingsVisitor {
+    type Value = LoadedBookings;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a sequence of bookings")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<LoadedBookings, A::Error> {
+        // The size hint comes from the file, so at most 4096 bookings are reserved ahead.
+        let mut loaded = LoadedBookings { bookings: Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096)), completions: Vec::new() };
+        while let Some(LoadedBooking { booking, completion }) = seq.next_element()? {
+            if let Some(completion) = completion {
+                loaded.completions.push((loaded.bookings.len(), completion));
+            }
+            loaded.bookings.push(booking);
+        }
+        Ok(loaded)
+    }
+}
+
 /// Pairs each loaded completion with the service record of its booking.
 /// Replay writes exactly one record per completion, so a file in which
 /// they do not pair up, or differ, was not written by this library.
-fn link_completions(loaded: Vec<LoadedBooking>, records: &[ServiceRecord]) -> std::result::Result<(Vec<Booking>, Vec<Option<CompletionLink>>), String> {
-    let mut record_of: FxHashMap<BookingId, usize> = FxHashMap::default();
+fn link_completions(loaded: LoadedBookings, records: &[ServiceRecord]) -> std::result::Result<(Vec<Booking>, Vec<Option<CompletionLink>>), String> {
+    const NO_RECORD: usize = usize::MAX;
+    let LoadedBookings { bookings, completions } = loaded;
+    let mut record_of = vec![NO_RECORD; bookings.len()];
     for (position, record) in records.iter().enumerate() {
-        if record_of.insert(record.booking, position).is_some() {
+        let Some(slot) = booking_index(record.booking).and_then(|i| record_of.get_mut(i)) else {
+            return Err(format!("a service record names booking {}, which is not in the file; remove the record", record.booking));
+        };
+        if *slot != NO_RECORD {
             return Err(format!("booking {} has two service records; keep the one that matches its completion", record.booking));
         }
+        *slot = position;
     }
 
-    let mut bookings = Vec::with_capacity(loaded.len());
-    let mut completed = Vec::with_capacity(loaded.len());
-    for (position, LoadedBooking { booking, completion }) in loaded.into_iter().enumerate() {
+    let mut completed = Vec::with_capacity(bookings.len());
+    let mut completions = completions.into_iter().peekable();
+    for (position, &record) in record_of.iter().enumerate() {
         let id = BookingId(position as u64 + 1);
-        match (completion, record_of.remove(&id)) {
-            (None, None) => completed.push(None),
-            (Some(completion), Some(record)) => {
+        let completion = completions.next_if(|(at, _)| *at == position).map(|(_, completion)| completion);
+        match (completion, record != NO_RECORD) {
+            (None, false) => completed.push(None),
+            (Some(completion), true) => {
                 let amount_given = completion.amount.is_some();
                 let recorded = records[record].completion(amount_given);
                 // Hours are compared digit for digit, because the file's
@@ -544,16 +587,11 @@ fn link_completions(loaded: Vec<LoadedBooking>, records: &[ServiceRecord]) -> st
                 let link = CompletionLink::new(record, amount_given).ok_or_else(|| format!("service record {record} is past the last position a booking can link to"))?;
                 completed.push(Some(link));
             }
-            (Some(_), None) => return Err(format!("booking {id} has a completion but no service record; restore the record or remove the completion")),
-            (None, Some(_)) => return Err(format!("booking {id} has a service record but no completion; restore the completion or remove the record")),
+            (Some(_), false) => return Err(format!("booking {id} has a completion but no service record; restore the record or remove the completion")),
+            (None, true) => return Err(format!("booking {id} has a service record but no completion; restore the completion or remove the record")),
         }
-        bookings.push(booking);
     }
-
-    match record_of.keys().min() {
-        Some(id) => Err(format!("a service record names booking {id}, which is not in the file; remove the record")),
-        None => Ok((bookings, completed)),
-    }
+    Ok((bookings, completed))
 }
 
 impl Default for BookingData {

@@ -175,7 +175,8 @@ pub struct Completion {
 /// A link from a completed booking to its service record, which repeats
 /// the completion's figures. The record keeps only the amount charged, so
 /// the link also records whether the owner gave it or it was computed.
-/// It takes four bytes, because every booking has room for one.
+/// It takes four bytes, because `BookingData::completed` has an entry for
+/// every booking, completed or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct CompletionLink(NonZeroU32);
 
