@@ -439,6 +439,13 @@ impl BookingData {
         let record = self.service_records.get(link.record())?;
         Some(record.completion(link.amount_given()))
     }
+
+    /// Returns the service record of the booking at `position`, if the
+    /// booking is completed.
+    pub(crate) fn service_record_at(&self, position: usize) -> Option<&ServiceRecord> {
+        let link = (*self.completed.get(position)?)?;
+        self.service_records.get(link.record())
+    }
 }
 
 /// The form in which snapshots and schemas show [`BookingData`]: each
@@ -879,6 +886,11 @@ impl BookingBook {
             .instruments
             .get(slot as usize)
             .ok_or_else(|| Error::not_found(Entity::Instrument, slot))
+    }
+
+    /// Returns the service record of booking `id`, if it is completed.
+    pub(crate) fn service_record_of(&self, id: BookingId) -> Option<&ServiceRecord> {
+        booking_index(id).and_then(|i| self.data.service_record_at(i))
     }
 
     pub(crate) fn stored(&self, id: BookingId) -> Result<&Booking> {

@@ -48,7 +48,7 @@ impl BookingBook {
         let booking = self.stored(id)?;
         let data = self.instrument_at(booking.instrument)?;
         let enterprise = self.party(booking.party).and_then(|party| party.enterprise.clone());
-        let record = self.data.service_records.iter().rev().find(|record| record.booking == id);
+        let record = self.service_record_of(id);
         let zone = data.profile.zone;
         let service_date = match record {
             Some(record) => record.date,
@@ -77,7 +77,7 @@ impl BookingBook {
     /// engine's `booking.no_policy` or `booking.fee_missing`, and
     /// [`crate::Error::Overflow`].
     pub(crate) fn booking_fee(&self, id: BookingId) -> Result<(Money, bool)> {
-        if let Some(record) = self.data.service_records.iter().rev().find(|record| record.booking == id) {
+        if let Some(record) = self.service_record_of(id) {
             return Ok((record.amount, true));
         }
         let booking = self.stored(id)?;
