@@ -398,7 +398,7 @@ pub struct Instrument {
     /// Review state.
     pub state: ReviewState,
     // Both versions are boxed because an instrument seldom has both at once,
-    // and inline they would double the size of each registry entry.
+    // and two inline records made each registry entry 888 bytes.
     /// The version shown to the public, or `None` until first published.
     pub published: Option<Box<InstrumentRecord>>,
     /// The version waiting for review, or returned for changes.

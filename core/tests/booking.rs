@@ -248,8 +248,8 @@ fn network_with_completions() -> Network {
         ..auto_confirm()
     };
     let mut network = network_with(policy);
-    let given_amounts = [None, Some(Money::parse("150.50").unwrap())];
-    for (day, amount) in (9..).zip(given_amounts) {
+    let owner_amounts = [None, Some(Money::parse("150.50").unwrap())];
+    for (day, amount) in (9..).zip(owner_amounts) {
         let id = network.request_booking(&member("alice"), now(), slot(bj(2025, 10, day, 9, 0), bj(2025, 10, day, 12, 0))).unwrap().bookings[0];
         network.check_in(&member("alice"), bj(2025, 10, day, 8, 45), id).unwrap();
         let completion = Completion { actual_hours: Decimal::new(25, 1), samples: 3, mode: ServiceMode::Guided, amount };
@@ -349,9 +349,9 @@ fn unpaired_completion_fails_load() {
 }
 
 #[test]
-fn given_amount_equal_to_fee_loads() {
+fn owner_amount_equal_to_fee_loads() {
     // The fee standard gives 500.00 for B1, so a file that states that
-    // amount as given loads, and the completion then shows it as given.
+    // amount as the owner's loads, and the completion then shows it.
     let text = serde_json::to_string(&network_with_completions()).unwrap();
     let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
     value["booking"]["bookings"][0]["details"]["completion"]["amount"] = "500.00".into();
