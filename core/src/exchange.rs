@@ -14,6 +14,7 @@
 //!   network's book of them, and [`service_import`] the dry run and import
 //!   of service-record lists into that book.
 
+mod cell_refs;
 pub mod cells;
 pub mod import;
 pub mod mapping;

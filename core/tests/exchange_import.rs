@@ -383,6 +383,95 @@ fn broken_workbook_is_an_error() {
     assert_eq!(error.code(), "corrupt");
 }
 
+/// Rewrites the first worksheet of `workbook` with `edit`, keeping every
+/// other part, so a test can plant references that no writer produces.
+fn edit_sheet_xml(workbook: &[u8], edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(workbook)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).expect("part");
+        let name = part.name().expect("name").into_owned();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).expect("read");
+        if name == "xl/worksheets/sheet1.xml" {
+            bytes = edit(std::str::from_utf8(&bytes).expect("utf-8")).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).expect("start");
+        out.write_all(&bytes).expect("write");
+    }
+    out.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn out_of_range_reference_is_corrupt() {
+    let workbook = typed_workbook();
+    let cases = [
+        // Ten letters overflow calamine's 32-bit column arithmetic.
+        (r#"r="B4""#, r#"r="AAAAAAAAAA4""#, "AAAAAAAAAA4"),
+        // One column past XFD, and one row past 1048576.
+        (r#"r="B4""#, r#"r="XFE4""#, "XFE4"),
+        (r#"<row r="4""#, r#"<row r="1048577""#, "1048577"),
+        // A dimension whose end lies above its start.
+        (r#"<dimension ref="B1:P5""#, r#"<dimension ref="B5:P1""#, "B5:P1"),
+    ];
+    for (from, to, reference) in cases {
+        let xml_edit = |xml: &str| {
+            assert!(xml.contains(from), "{from} in {xml}");
+            xml.replacen(from, to, 1)
+        };
+        let damaged = edit_sheet_xml(&workbook, xml_edit);
+        let error = instruments_from_xlsx(&damaged, &Mapping::default()).unwrap_err();
+        assert_eq!(error.code(), "corrupt", "{reference}: {error}");
+        assert!(error.message(labshare::Lang::En).contains(reference), "{error}");
+        assert!(error.message(labshare::Lang::Zh).contains("工作簿已损坏"), "{error}");
+    }
+}
+
+#[test]
+fn fuzzed_long_reference_is_error() {
+    // Found by the import_xlsx fuzz target: calamine 0.38 overflowed on a
+    // cell reference with a long run of letters.
+    let bytes = include_bytes!("data/exchange/long_column_reference.xlsx");
+    let mapping = Mapping::default();
+    assert!(instruments_from_xlsx(bytes, &mapping).is_err());
+    assert!(labshare::exchange::import::services_from_xlsx(bytes, &mapping).is_err());
+}
+
+#[test]
+fn far_apart_cells_stay_sparse() {
+    // A stray note in the sheet's last cell: a full grid from B1 would
+    // hold 17 billion cells.
+    let stray = r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>备注</t></is></c></row></sheetData>"#;
+    let bytes = edit_sheet_xml(&typed_workbook(), |xml| xml.replacen("</sheetData>", stray, 1));
+
+    let report = instruments_from_xlsx(&bytes, &Mapping::default()).expect("read");
+    assert_eq!(report.header_row, 3);
+    assert_eq!(report.records.len(), 1);
+    assert_eq!(report.records[0].row, 4);
+    let rows: std::collections::BTreeSet<u32> = report.problems.iter().map(|problem| problem.row).collect();
+    assert_eq!(rows.into_iter().collect::<Vec<_>>(), [5, 1_048_576]);
+}
+
+#[test]
+fn too_sparse_sheet_is_refused() {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("散表").expect("name");
+    // 300 rows whose cells sit in A and XFD: 4.9 million empty cells
+    // between them, more than the 4,194,304 allowed.
+    for row in 0..300 {
+        sheet.write_string(row, 0, "a").expect("cell");
+        sheet.write_string(row, 16_383, "z").expect("cell");
+    }
+    let bytes = workbook.save_to_buffer().expect("workbook");
+
+    let error = instruments_from_xlsx(&bytes, &Mapping::default()).unwrap_err();
+    assert_eq!(error.field(), Some("sheet"));
+    assert!(error.message(labshare::Lang::En).contains("4194304"), "{error}");
+    assert!(error.message(labshare::Lang::Zh).contains("散表"), "{error}");
+}
+
 #[test]
 fn service_records_are_read() {
     let csv = "服务日期,仪器编号,服务金额（元）,服务内容,服务方式,服务机时（小时）,服务样品数,经费来源,用户单位,用户评价,用户联系人\n\

@@ -169,8 +169,13 @@ pub fn instruments_from_csv(bytes: &[u8], mapping: &Mapping) -> Result<Instrumen
 ///
 /// # Errors
 ///
-/// As [`instruments_from_csv`], and [`Error::InvalidValue`] for a sheet
-/// name the workbook lacks.
+/// As [`instruments_from_csv`], and:
+/// - [`Error::Corrupt`] for bytes that are not an XLSX workbook, and for
+///   a damaged one: a cell reference beyond `XFD1048576`, the last cell of
+///   an Excel sheet, or a range that ends before it starts;
+/// - [`Error::InvalidValue`] (field `sheet`) for a sheet name the workbook
+///   lacks, and for a sheet whose cells lie so far apart that laying them
+///   out would add more than 4,194,304 blank rows and empty cells.
 pub fn instruments_from_xlsx(bytes: &[u8], mapping: &Mapping) -> Result<InstrumentImport> {
     mapping.check(&INSTRUMENT_FIELDS)?;
     read_instruments(&read_xlsx(bytes, mapping.sheet.as_deref())?, mapping)

@@ -2,7 +2,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx, XlsxCellReader, XlsxError};
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -111,16 +111,17 @@ fn text_cell(text: String) -> Cell {
     if text.is_empty() { Cell::Empty } else { Cell::Text(text) }
 }
 
+/// Empty cells that laying out an XLSX sheet may add: blank rows and gaps
+/// inside rows, 2^22 in all. The cells that hold values cost bytes in the
+/// file, but a gap costs nothing there, so a small workbook whose cells lie
+/// far apart, such as `A1` and `XFD1048576`, would otherwise ask for
+/// gigabytes. Real tables, even sparse ones of 100,000 rows, have far fewer.
+const MAX_XLSX_GAPS: u64 = 1 << 22;
+
 /// Reads one worksheet of an XLSX workbook: `sheet` by name, or the first.
 pub(crate) fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Table> {
-    let unreadable = |error: String| Error::Corrupt {
-        location: "workbook".to_owned(),
-        detail: Text::new(
-            format!("无法读取 XLSX 工作簿：{error}；请用 Excel 另存为 .xlsx 后重试"),
-            format!("the XLSX workbook cannot be read: {error}; save it again as .xlsx in Excel and retry"),
-        ),
-    };
-    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|error| unreadable(error.to_string()))?;
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|error| unreadable_workbook(&error.to_string()))?;
+    super::cell_refs::check_cell_references(bytes)?;
     let names = workbook.sheet_names();
     let name = match sheet {
         Some(wanted) => names.iter().find(|name| name.as_str() == wanted).cloned().ok_or_else(|| {
@@ -130,19 +131,94 @@ pub(crate) fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Table> {
                 Text::new(format!("工作簿中的工作表之一：{}", names.join("、")), format!("one of the sheets: {}", names.join(", "))),
             )
         })?,
-        None => names.first().cloned().ok_or_else(|| unreadable("the workbook has no sheet".to_owned()))?,
+        None => names.first().cloned().ok_or_else(|| unreadable_workbook("the workbook has no sheet"))?,
     };
-    let range = workbook.worksheet_range(&name).map_err(|error| unreadable(error.to_string()))?;
+    let cells = match workbook.worksheet_cells_reader(&name) {
+        Ok(mut reader) => sheet_cells(&mut reader)?,
+        // A chart sheet has no cells, as calamine reads it.
+        Err(XlsxError::NotAWorksheet(_)) => Vec::new(),
+        Err(error) => return Err(unreadable_workbook(&error.to_string())),
+    };
+    let (first_row, first_column, rows) = grid(&name, cells)?;
+    Ok(Table { format: SourceFormat::Xlsx, sheet: Some(name), first_row: first_row.saturating_add(1), first_column, rows })
+}
 
-    let (first_row, first_column) = range.start().unwrap_or((0, 0));
-    let rows = range.rows().map(|row| row.iter().map(xlsx_cell).collect()).collect();
-    Ok(Table {
-        format: SourceFormat::Xlsx,
-        sheet: Some(name),
-        first_row: first_row.saturating_add(1),
-        first_column,
-        rows,
-    })
+fn unreadable_workbook(error: &str) -> Error {
+    Error::Corrupt {
+        location: "workbook".to_owned(),
+        detail: Text::new(
+            format!("无法读取 XLSX 工作簿：{error}；请用 Excel 另存为 .xlsx 后重试"),
+            format!("the XLSX workbook cannot be read: {error}; save it again as .xlsx in Excel and retry"),
+        ),
+    }
+}
+
+/// Reads the sheet's cells that hold a value, with their 0-based row and column.
+fn sheet_cells<R: std::io::Read + std::io::Seek>(reader: &mut XlsxCellReader<'_, R>) -> Result<Vec<((u32, u32), Cell)>> {
+    let mut cells = Vec::new();
+    loop {
+        match reader.next_cell() {
+            Ok(Some(cell)) => {
+                if matches!(cell.get_value(), DataRef::Empty) {
+                    continue;
+                }
+                let data = Data::from(cell.get_value().clone());
+                cells.push((cell.get_position(), xlsx_cell(&data)));
+            }
+            Ok(None) => return Ok(cells),
+            Err(error) => return Err(unreadable_workbook(&error.to_string())),
+        }
+    }
+}
+
+/// Lays cells out in rows from the top-left cell that holds a value, as
+/// the sheet shows them. Returns that cell's 0-based row and column and
+/// the rows, each as long as its last cell. A later cell at a position
+/// replaces an earlier one, as in calamine's ranges.
+fn grid(sheet: &str, cells: Vec<((u32, u32), Cell)>) -> Result<(u32, u32, Vec<Vec<Cell>>)> {
+    let Some(first_row) = cells.iter().map(|((row, _), _)| *row).min() else {
+        return Ok((0, 0, Vec::new()));
+    };
+    let first_column = cells.iter().map(|((_, column), _)| *column).min().unwrap_or(0);
+    let last_row = cells.iter().map(|((row, _), _)| *row).max().unwrap_or(first_row);
+    let row_count = u64::from(last_row - first_row) + 1;
+    if row_count > MAX_XLSX_GAPS {
+        return Err(sheet_too_sparse(sheet));
+    }
+
+    // Row lengths first, so that a sheet with too many gaps is refused
+    // before any of them is allocated.
+    let mut lengths = vec![0_u32; row_count as usize];
+    for ((row, column), _) in &cells {
+        if let Some(length) = lengths.get_mut((row - first_row) as usize) {
+            *length = (*length).max(column - first_column + 1);
+        }
+    }
+    let grid_cells = lengths.iter().map(|length| u64::from(*length)).sum::<u64>();
+    let gaps = (row_count + grid_cells).saturating_sub(cells.len() as u64);
+    if gaps > MAX_XLSX_GAPS {
+        return Err(sheet_too_sparse(sheet));
+    }
+
+    let mut rows: Vec<Vec<Cell>> = lengths.iter().map(|length| vec![Cell::Empty; *length as usize]).collect();
+    for ((row, column), cell) in cells {
+        let slot = rows.get_mut((row - first_row) as usize).and_then(|cells_of_row| cells_of_row.get_mut((column - first_column) as usize));
+        if let Some(slot) = slot {
+            *slot = cell;
+        }
+    }
+    Ok((first_row, first_column, rows))
+}
+
+fn sheet_too_sparse(sheet: &str) -> Error {
+    Error::invalid_value(
+        "sheet",
+        sheet,
+        Text::new(
+            format!("空行与行内空单元格合计不超过 {MAX_XLSX_GAPS} 个的工作表；本表的单元格分布过散（可能有远离表格的零散单元格），请删除这些单元格或把表拆成几张"),
+            format!("a sheet with at most {MAX_XLSX_GAPS} blank rows and empty cells inside rows; this sheet's cells lie too far apart, perhaps because of stray cells far from the table, so delete them or split the sheet"),
+        ),
+    )
 }
 
 fn xlsx_cell(data: &Data) -> Cell {
