@@ -383,9 +383,10 @@ fn broken_workbook_is_an_error() {
     assert_eq!(error.code(), "corrupt");
 }
 
-/// Rewrites the first worksheet of `workbook` with `edit`, keeping every
-/// other part, so a test can plant references that no writer produces.
-fn edit_sheet_xml(workbook: &[u8], edit: impl Fn(&str) -> String) -> Vec<u8> {
+/// Rewrites every part of `workbook` with `edit`, which gets each part's
+/// name and bytes and returns them changed or not, so a test can plant
+/// references that no writer produces.
+fn edit_parts(workbook: &[u8], edit: impl Fn(String, Vec<u8>) -> (String, Vec<u8>)) -> Vec<u8> {
     use std::io::{Read, Write};
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(workbook)).expect("zip");
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -394,13 +395,22 @@ fn edit_sheet_xml(workbook: &[u8], edit: impl Fn(&str) -> String) -> Vec<u8> {
         let name = part.name().expect("name").into_owned();
         let mut bytes = Vec::new();
         part.read_to_end(&mut bytes).expect("read");
-        if name == "xl/worksheets/sheet1.xml" {
-            bytes = edit(std::str::from_utf8(&bytes).expect("utf-8")).into_bytes();
-        }
+        let (name, bytes) = edit(name, bytes);
         out.start_file(name, zip::write::SimpleFileOptions::default()).expect("start");
         out.write_all(&bytes).expect("write");
     }
     out.finish().expect("finish").into_inner()
+}
+
+/// Rewrites the first worksheet of `workbook` with `edit`.
+fn edit_sheet_xml(workbook: &[u8], edit: impl Fn(&str) -> String) -> Vec<u8> {
+    edit_parts(workbook, |name, bytes| {
+        if name != "xl/worksheets/sheet1.xml" {
+            return (name, bytes);
+        }
+        let text = std::str::from_utf8(&bytes).expect("utf-8");
+        (name, edit(text).into_bytes())
+    })
 }
 
 #[test]
@@ -426,6 +436,23 @@ fn out_of_range_reference_is_corrupt() {
         assert!(error.message(labshare::Lang::En).contains(reference), "{error}");
         assert!(error.message(labshare::Lang::Zh).contains("工作簿已损坏"), "{error}");
     }
+}
+
+#[test]
+fn renamed_sheet_part_is_checked_too() {
+    // calamine opens the part the relationships name, whatever its
+    // extension, so the check cannot go by the name.
+    let workbook = edit_parts(&typed_workbook(), |name, bytes| {
+        let text = String::from_utf8(bytes).expect("utf-8");
+        match name.as_str() {
+            "xl/worksheets/sheet1.xml" => ("xl/worksheets/sheet1.bin".to_owned(), text.replacen(r#"r="B4""#, r#"r="AATYHWUU4""#, 1).into_bytes()),
+            "xl/_rels/workbook.xml.rels" => (name, text.replace("worksheets/sheet1.xml", "worksheets/sheet1.bin").into_bytes()),
+            _ => (name, text.into_bytes()),
+        }
+    });
+    let error = instruments_from_xlsx(&workbook, &Mapping::default()).unwrap_err();
+    assert_eq!(error.code(), "corrupt", "{error}");
+    assert!(error.message(labshare::Lang::En).contains("xl/worksheets/sheet1.bin"), "{error}");
 }
 
 #[test]
@@ -458,9 +485,9 @@ fn too_sparse_sheet_is_refused() {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("散表").expect("name");
-    // 300 rows whose cells sit in A and XFD: 4.9 million empty cells
-    // between them, more than the 4,194,304 allowed.
-    for row in 0..300 {
+    // 1,100 rows whose cells sit in A and XFD: 18 million empty cells
+    // between them, more than the 16,777,216 allowed.
+    for row in 0..1_100 {
         sheet.write_string(row, 0, "a").expect("cell");
         sheet.write_string(row, 16_383, "z").expect("cell");
     }
@@ -468,8 +495,42 @@ fn too_sparse_sheet_is_refused() {
 
     let error = instruments_from_xlsx(&bytes, &Mapping::default()).unwrap_err();
     assert_eq!(error.field(), Some("sheet"));
-    assert!(error.message(labshare::Lang::En).contains("4194304"), "{error}");
+    assert!(error.message(labshare::Lang::En).contains("16777216"), "{error}");
+    assert!(error.message(labshare::Lang::En).contains("A1:XFD1100"), "{error}");
     assert!(error.message(labshare::Lang::Zh).contains("散表"), "{error}");
+}
+
+#[test]
+fn empty_text_cells_do_not_widen_rows() {
+    // A formula filled down column XFD that gives "", as Excel stores it:
+    // without the rule that drops empty text, these rows would need 18
+    // million empty cells.
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for row in 0..1_100 {
+        sheet.write_string(row, 0, "a").expect("cell");
+    }
+    let bytes = workbook.save_to_buffer().expect("workbook");
+    let bytes = edit_sheet_xml(&bytes, |xml| {
+        let mut out = String::new();
+        let mut row = 0;
+        for piece in xml.split_inclusive("</row>") {
+            match piece.strip_suffix("</row>") {
+                Some(body) => {
+                    row += 1;
+                    out.push_str(body);
+                    out.push_str(&format!(r#"<c r="XFD{row}" t="str"><f>""</f><v></v></c></row>"#));
+                }
+                None => out.push_str(piece),
+            }
+        }
+        assert_eq!(row, 1_100);
+        out
+    });
+
+    let error = instruments_from_xlsx(&bytes, &Mapping::default()).unwrap_err();
+    // The sheet is read; it only lacks the headers an instrument list needs.
+    assert_eq!(error.field(), Some("header_row"), "{error}");
 }
 
 #[test]

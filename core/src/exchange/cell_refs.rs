@@ -5,10 +5,11 @@
 //! in 32-bit arithmetic without overflow checks, and a sheet's size into
 //! the difference of its dimension's corners. A reference with eight
 //! letters (`AAAAAAAA1`) or a ten-digit row past 4,294,967,295, or a range
-//! whose end comes before its start, overflows that arithmetic. With overflow checks on (debug builds and the fuzz
-//! targets) that is a panic; without them, a wrong cell position. No
-//! spreadsheet program writes such references, so a workbook that holds
-//! one is reported as damaged before calamine reads it.
+//! whose end comes before its start, overflows that arithmetic. With
+//! overflow checks on (debug builds and the fuzz targets) that is a panic;
+//! without them, a wrong cell position. No spreadsheet program writes such
+//! references, so a workbook that holds one is reported as damaged before
+//! calamine reads it.
 
 use std::io::{BufReader, Cursor};
 
@@ -24,23 +25,19 @@ pub(crate) const MAX_ROWS: u64 = 1_048_576;
 /// Column count of that sheet: columns `A` to `XFD`.
 pub(crate) const MAX_COLUMNS: u64 = 16_384;
 
-/// Letters of the last column, `XFD`.
-const MAX_LETTERS: usize = 3;
+/// The attributes that calamine's cell reader takes as a cell reference
+/// or a range, by element: a cell's and a row's position and the sheet's
+/// dimension. calamine reads merged cells and hyperlinks only through
+/// calls that the import does not make.
+const REFERENCE_ATTRIBUTES: [(&str, &str); 3] = [("c", "r"), ("row", "r"), ("dimension", "ref")];
 
-/// Digits of the last row, 1048576.
-const MAX_DIGITS: usize = 7;
-
-/// The attributes that calamine reads as a cell reference or a range, by
-/// element: a cell's and a row's position, and the ranges of the sheet's
-/// dimension, merged cells and hyperlinks.
-const REFERENCE_ATTRIBUTES: [(&str, &str); 5] =
-    [("c", "r"), ("row", "r"), ("dimension", "ref"), ("mergeCell", "ref"), ("hyperlink", "ref")];
-
-/// Checks every cell reference and range in the XML parts of an XLSX
-/// package.
+/// Checks every cell reference and range in the parts of an XLSX package.
 ///
-/// Bytes that are not a zip archive, and parts that cannot be read, are
-/// left to calamine, which reports them.
+/// Every part is read, whatever its name, because calamine opens the part
+/// that the workbook's relationships name, which need not end in `.xml`.
+/// A part that is not XML stops at its first malformed byte. Bytes that
+/// are not a zip archive, and parts that cannot be read, are left to
+/// calamine, which reports them.
 ///
 /// # Errors
 ///
@@ -54,9 +51,6 @@ pub(crate) fn check_cell_references(bytes: &[u8]) -> Result<()> {
     for index in 0..archive.len() {
         let Ok(part) = archive.by_index(index) else { continue };
         let Ok(name) = part.name().map(|name| name.into_owned()) else { continue };
-        if !name.to_ascii_lowercase().ends_with(".xml") {
-            continue;
-        }
         check_part(&name, BufReader::new(part))?;
     }
     Ok(())
@@ -149,15 +143,13 @@ fn row_number(digits: &str) -> u64 {
 }
 
 /// Returns why a reference lies beyond the last cell of an Excel sheet,
-/// or `None`. Letters or digits past the limit are reported even when
-/// text that calamine rejects follows them, because calamine has counted
-/// them by then.
+/// or `None`. The letters and digits are judged even when text that
+/// calamine rejects follows them, because calamine has counted them by
+/// then. Within the sheet's bounds no step of that count overflows, since
+/// each step's value is at most the final one; leading zeros are harmless.
 fn reference_problem(reference: &str) -> Option<Text> {
     let runs = runs(reference);
-    let too_far = runs.letters.len() > MAX_LETTERS
-        || column_number(runs.letters) > MAX_COLUMNS
-        || runs.digits.len() > MAX_DIGITS
-        || row_number(runs.digits) > MAX_ROWS;
+    let too_far = column_number(runs.letters) > MAX_COLUMNS || row_number(runs.digits) > MAX_ROWS;
     too_far.then(|| {
         Text::new(
             "单元格引用超出 Excel 工作表的范围（最后一格为 XFD1048576）",
@@ -192,8 +184,8 @@ fn damaged(part: &str, value: &str, reason: Text) -> Error {
     Error::Corrupt {
         location: format!("workbook part {part}"),
         detail: Text::new(
-            format!("工作簿已损坏：{} 中的引用 \"{value}\" 无效：{}；请用 Excel 打开并另存为 .xlsx 后重试", part, reason.zh),
-            format!("the workbook is damaged: the reference \"{value}\" in {part} is invalid: {}; open it in Excel, save it again as .xlsx and retry", reason.en),
+            format!("工作簿已损坏，引用 \"{value}\" 无效：{}。请用 Excel 打开并另存为 .xlsx 后重试", reason.zh),
+            format!("the workbook is damaged: the reference \"{value}\" is invalid because {}; open it in Excel, save it again as .xlsx and retry", reason.en),
         ),
     }
 }
@@ -204,14 +196,14 @@ mod tests {
 
     #[test]
     fn references_within_an_excel_sheet_pass() {
-        for reference in ["A1", "b7", "XFD1048576", "Z26", "AA100", "1", "12", "A", "$A$1", "A1B", ""] {
+        for reference in ["A1", "b7", "XFD1048576", "Z26", "AA100", "1", "12", "A", "$A$1", "A1B", "", "B00000003", "A0001048576"] {
             assert!(reference_problem(reference).is_none(), "{reference}");
         }
     }
 
     #[test]
     fn references_beyond_an_excel_sheet_fail() {
-        for reference in ["XFE1", "AAAA1", "ZZZZZZZZ1", "A1048577", "A99999999", "A12345678901", "AAAAAAA$", "1234567890"] {
+        for reference in ["XFE1", "AAAA1", "ZZZZZZZZ1", "A1048577", "A99999999", "A12345678901", "AAAAAAA$", "1234567890", "A0001048577"] {
             assert!(reference_problem(reference).is_some(), "{reference}");
         }
     }
@@ -263,7 +255,7 @@ mod tests {
 
     #[test]
     fn other_attributes_are_ignored() {
-        let xml = r#"<worksheet><c s="AAAAAAAAAA1"/><f ref="ZZZZZZZZ1"/><x:c r="A1"/></worksheet>"#;
+        let xml = r#"<worksheet><c s="AAAAAAAAAA1"/><f ref="ZZZZZZZZ1"/><mergeCell ref="B2:A1"/><x:c r="A1"/></worksheet>"#;
         assert!(check_part("xl/worksheets/sheet1.xml", xml.as_bytes()).is_ok());
         let xml = r#"<x:worksheet><x:c r="ZZZZZZZZ1"/></x:worksheet>"#;
         assert!(check_part("xl/worksheets/sheet1.xml", xml.as_bytes()).is_err(), "calamine matches local names");

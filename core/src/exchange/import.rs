@@ -175,7 +175,7 @@ pub fn instruments_from_csv(bytes: &[u8], mapping: &Mapping) -> Result<Instrumen
 ///   an Excel sheet, or a range that ends before it starts;
 /// - [`Error::InvalidValue`] (field `sheet`) for a sheet name the workbook
 ///   lacks, and for a sheet whose cells lie so far apart that laying them
-///   out would add more than 4,194,304 blank rows and empty cells.
+///   out would add more than 16,777,216 blank rows and empty cells.
 pub fn instruments_from_xlsx(bytes: &[u8], mapping: &Mapping) -> Result<InstrumentImport> {
     mapping.check(&INSTRUMENT_FIELDS)?;
     read_instruments(&read_xlsx(bytes, mapping.sheet.as_deref())?, mapping)

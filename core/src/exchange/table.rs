@@ -111,12 +111,13 @@ fn text_cell(text: String) -> Cell {
     if text.is_empty() { Cell::Empty } else { Cell::Text(text) }
 }
 
-/// Empty cells that laying out an XLSX sheet may add: blank rows and gaps
-/// inside rows, 2^22 in all. The cells that hold values cost bytes in the
-/// file, but a gap costs nothing there, so a small workbook whose cells lie
-/// far apart, such as `A1` and `XFD1048576`, would otherwise ask for
-/// gigabytes. Real tables, even sparse ones of 100,000 rows, have far fewer.
-const MAX_XLSX_GAPS: u64 = 1 << 22;
+/// Blank rows and empty cells inside rows that laying out an XLSX sheet
+/// may add: 2^24, about 400 MB of cells, as many as a sheet of 1,048,576
+/// rows with 16 empty cells each. A cell with a value costs bytes in the
+/// file, but a gap costs nothing there, so without a bound a small
+/// workbook whose cells lie far apart, such as `A1` and `XFD1048576`,
+/// would need gigabytes.
+const MAX_XLSX_GAPS: u64 = 1 << 24;
 
 /// Reads one worksheet of an XLSX workbook: `sheet` by name, or the first.
 pub(crate) fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Table> {
@@ -139,7 +140,7 @@ pub(crate) fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Table> {
         Err(XlsxError::NotAWorksheet(_)) => Vec::new(),
         Err(error) => return Err(unreadable_workbook(&error.to_string())),
     };
-    let (first_row, first_column, rows) = grid(&name, cells)?;
+    let (first_row, first_column, rows) = grid(&name, cells, MAX_XLSX_GAPS)?;
     Ok(Table { format: SourceFormat::Xlsx, sheet: Some(name), first_row: first_row.saturating_add(1), first_column, rows })
 }
 
@@ -153,7 +154,8 @@ fn unreadable_workbook(error: &str) -> Error {
     }
 }
 
-/// Reads the sheet's cells that hold a value, with their 0-based row and column.
+/// Reads the sheet's cells with a value, with their 0-based row and
+/// column. Cells with an empty text are left out, as empty cells are.
 fn sheet_cells<R: std::io::Read + std::io::Seek>(reader: &mut XlsxCellReader<'_, R>) -> Result<Vec<((u32, u32), Cell)>> {
     let mut cells = Vec::new();
     loop {
@@ -162,8 +164,13 @@ fn sheet_cells<R: std::io::Read + std::io::Seek>(reader: &mut XlsxCellReader<'_,
                 if matches!(cell.get_value(), DataRef::Empty) {
                     continue;
                 }
-                let data = Data::from(cell.get_value().clone());
-                cells.push((cell.get_position(), xlsx_cell(&data)));
+                // A formula that gives "" is stored with that value, and a
+                // column filled down with it would otherwise stretch every
+                // row to that column.
+                let value = xlsx_cell(&Data::from(cell.get_value().clone()));
+                if value != Cell::Empty {
+                    cells.push((cell.get_position(), value));
+                }
             }
             Ok(None) => return Ok(cells),
             Err(error) => return Err(unreadable_workbook(&error.to_string())),
@@ -171,19 +178,21 @@ fn sheet_cells<R: std::io::Read + std::io::Seek>(reader: &mut XlsxCellReader<'_,
     }
 }
 
-/// Lays cells out in rows from the top-left cell that holds a value, as
+/// Lays cells out in rows from the top-left cell with a value, as
 /// the sheet shows them. Returns that cell's 0-based row and column and
 /// the rows, each as long as its last cell. A later cell at a position
 /// replaces an earlier one, as in calamine's ranges.
-fn grid(sheet: &str, cells: Vec<((u32, u32), Cell)>) -> Result<(u32, u32, Vec<Vec<Cell>>)> {
+fn grid(sheet: &str, cells: Vec<((u32, u32), Cell)>, max_gaps: u64) -> Result<(u32, u32, Vec<Vec<Cell>>)> {
     let Some(first_row) = cells.iter().map(|((row, _), _)| *row).min() else {
         return Ok((0, 0, Vec::new()));
     };
     let first_column = cells.iter().map(|((_, column), _)| *column).min().unwrap_or(0);
     let last_row = cells.iter().map(|((row, _), _)| *row).max().unwrap_or(first_row);
+    let last_column = cells.iter().map(|((_, column), _)| *column).max().unwrap_or(first_column);
+    let too_sparse = || sheet_too_sparse(sheet, max_gaps, (first_row, first_column), (last_row, last_column));
     let row_count = u64::from(last_row - first_row) + 1;
-    if row_count > MAX_XLSX_GAPS {
-        return Err(sheet_too_sparse(sheet));
+    if row_count > max_gaps {
+        return Err(too_sparse());
     }
 
     // Row lengths first, so that a sheet with too many gaps is refused
@@ -191,13 +200,16 @@ fn grid(sheet: &str, cells: Vec<((u32, u32), Cell)>) -> Result<(u32, u32, Vec<Ve
     let mut lengths = vec![0_u32; row_count as usize];
     for ((row, column), _) in &cells {
         if let Some(length) = lengths.get_mut((row - first_row) as usize) {
-            *length = (*length).max(column - first_column + 1);
+            *length = (*length).max((column - first_column).saturating_add(1));
         }
     }
     let grid_cells = lengths.iter().map(|length| u64::from(*length)).sum::<u64>();
-    let gaps = (row_count + grid_cells).saturating_sub(cells.len() as u64);
-    if gaps > MAX_XLSX_GAPS {
-        return Err(sheet_too_sparse(sheet));
+    let blank_rows = lengths.iter().filter(|length| **length == 0).count() as u64;
+    // A position given twice counts once in the grid, so the difference
+    // can only understate the gaps by the repeats, which cost file bytes.
+    let gaps = grid_cells.saturating_sub(cells.len() as u64) + blank_rows;
+    if gaps > max_gaps {
+        return Err(too_sparse());
     }
 
     let mut rows: Vec<Vec<Cell>> = lengths.iter().map(|length| vec![Cell::Empty; *length as usize]).collect();
@@ -210,13 +222,22 @@ fn grid(sheet: &str, cells: Vec<((u32, u32), Cell)>) -> Result<(u32, u32, Vec<Ve
     Ok((first_row, first_column, rows))
 }
 
-fn sheet_too_sparse(sheet: &str) -> Error {
+/// Refuses a sheet whose cells, from `first` to `last` (0-based row and
+/// column), would need more than `max_gaps` empty cells to lay out.
+fn sheet_too_sparse(sheet: &str, max_gaps: u64, first: (u32, u32), last: (u32, u32)) -> Error {
+    let span = format!(
+        "{}{}:{}{}",
+        column_letters(first.1),
+        u64::from(first.0) + 1,
+        column_letters(last.1),
+        u64::from(last.0) + 1
+    );
     Error::invalid_value(
         "sheet",
         sheet,
         Text::new(
-            format!("空行与行内空单元格合计不超过 {MAX_XLSX_GAPS} 个的工作表；本表的单元格分布过散（可能有远离表格的零散单元格），请删除这些单元格或把表拆成几张"),
-            format!("a sheet with at most {MAX_XLSX_GAPS} blank rows and empty cells inside rows; this sheet's cells lie too far apart, perhaps because of stray cells far from the table, so delete them or split the sheet"),
+            format!("空行与行内空单元格合计不超过 {max_gaps} 个的工作表。本表的单元格分布在 {span}，相距过远，可能有远离表格的零散单元格；请删除它们，或把表拆成几张"),
+            format!("a sheet with at most {max_gaps} blank rows and empty cells inside rows; this sheet's cells spread over {span}, too far apart, perhaps because of stray cells far from the table, so delete them or split the sheet"),
         ),
     )
 }
@@ -252,6 +273,39 @@ pub(crate) fn column_letters(column: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text(value: &str) -> Cell {
+        Cell::Text(value.to_owned())
+    }
+
+    #[test]
+    fn grid_starts_at_the_first_filled_cell() {
+        let cells = vec![((4, 3), text("d5")), ((2, 1), text("b3")), ((2, 4), text("e3")), ((2, 1), text("b3 again"))];
+        let (first_row, first_column, rows) = grid("表", cells, 100).expect("laid out");
+        assert_eq!((first_row, first_column), (2, 1));
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0], [text("b3 again"), Cell::Empty, Cell::Empty, text("e3")]);
+        assert!(rows[1].is_empty());
+        assert_eq!(rows[2], [Cell::Empty, Cell::Empty, text("d5")]);
+    }
+
+    #[test]
+    fn grid_counts_only_blank_rows_and_gaps() {
+        // Rows 1 and 3 have a gap of two cells each, and row 2 is blank: 5 gaps.
+        let cells = vec![((0, 0), text("a")), ((0, 3), text("d")), ((2, 0), text("a")), ((2, 3), text("d"))];
+        assert!(grid("表", cells.clone(), 5).is_ok());
+        let error = grid("表", cells, 4).unwrap_err();
+        assert_eq!(error.field(), Some("sheet"));
+        assert!(error.message(crate::Lang::En).contains("A1:D3"), "{error}");
+        assert!(error.message(crate::Lang::Zh).contains("A1:D3"), "{error}");
+    }
+
+    #[test]
+    fn grid_refuses_far_rows_before_allocating() {
+        let cells = vec![((0, 0), text("a")), ((u32::MAX - 1, 16_383), text("z"))];
+        let error = grid("表", cells, 1 << 24).unwrap_err();
+        assert!(error.message(crate::Lang::En).contains("A1:XFD4294967295"), "{error}");
+    }
 
     #[test]
     fn column_letters_follow_spreadsheet_names() {
