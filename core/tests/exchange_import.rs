@@ -468,7 +468,7 @@ fn fuzzed_long_reference_is_error() {
 #[test]
 fn far_apart_cells_stay_sparse() {
     // A stray note in the sheet's last cell: a full grid from B1 would
-    // hold 17 billion cells.
+    // contain 17 billion cells.
     let stray = r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>备注</t></is></c></row></sheetData>"#;
     let bytes = edit_sheet_xml(&typed_workbook(), |xml| xml.replacen("</sheetData>", stray, 1));
 
@@ -481,7 +481,7 @@ fn far_apart_cells_stay_sparse() {
 }
 
 #[test]
-fn too_sparse_sheet_is_refused() {
+fn too_sparse_sheet_is_rejected() {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("散表").expect("name");

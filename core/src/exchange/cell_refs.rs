@@ -8,8 +8,8 @@
 //! whose end comes before its start, overflows that arithmetic. With
 //! overflow checks on (debug builds and the fuzz targets) that is a panic;
 //! without them, a wrong cell position. No spreadsheet program writes such
-//! references, so a workbook that holds one is reported as damaged before
-//! calamine reads it.
+//! references, so a workbook that contains one is reported as damaged
+//! before calamine reads it.
 
 use std::io::{BufReader, Cursor};
 
@@ -20,10 +20,10 @@ use crate::error::{Error, Result};
 use crate::lang::Text;
 
 /// Row count of the largest sheet Excel 2007 and later allow.
-pub(crate) const MAX_ROWS: u64 = 1_048_576;
+const MAX_ROWS: u64 = 1_048_576;
 
 /// Column count of that sheet: columns `A` to `XFD`.
-pub(crate) const MAX_COLUMNS: u64 = 16_384;
+const MAX_COLUMNS: u64 = 16_384;
 
 /// The attributes that calamine's cell reader takes as a cell reference
 /// or a range, by element: a cell's and a row's position and the sheet's

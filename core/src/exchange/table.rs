@@ -112,8 +112,8 @@ fn text_cell(text: String) -> Cell {
 }
 
 /// Blank rows and empty cells inside rows that laying out an XLSX sheet
-/// may add: 2^24, about 400 MB of cells, as many as a sheet of 1,048,576
-/// rows with 16 empty cells each. A cell with a value costs bytes in the
+/// may add: 2^24, or 512 MiB at 32 bytes a cell, as many as a sheet of
+/// 1,048,576 rows with 16 empty cells each. A cell with a value costs bytes in the
 /// file, but a gap costs nothing there, so without a bound a small
 /// workbook whose cells lie far apart, such as `A1` and `XFD1048576`,
 /// would need gigabytes.
@@ -122,6 +122,8 @@ const MAX_XLSX_GAPS: u64 = 1 << 24;
 /// Reads one worksheet of an XLSX workbook: `sheet` by name, or the first.
 pub(crate) fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Table> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|error| unreadable_workbook(&error.to_string()))?;
+    // NOTE: this check reads every part of the package a second time. It
+    // can go once calamine checks the arithmetic of its cell references.
     super::cell_refs::check_cell_references(bytes)?;
     let names = workbook.sheet_names();
     let name = match sheet {
@@ -167,7 +169,7 @@ fn sheet_cells<R: std::io::Read + std::io::Seek>(reader: &mut XlsxCellReader<'_,
                 // A formula that gives "" is stored with that value, and a
                 // column filled down with it would otherwise stretch every
                 // row to that column.
-                let value = xlsx_cell(&Data::from(cell.get_value().clone()));
+                let value = xlsx_cell(Data::from(cell.get_value().clone()));
                 if value != Cell::Empty {
                     cells.push((cell.get_position(), value));
                 }
@@ -195,8 +197,8 @@ fn grid(sheet: &str, cells: Vec<((u32, u32), Cell)>, max_gaps: u64) -> Result<(u
         return Err(too_sparse());
     }
 
-    // Row lengths first, so that a sheet with too many gaps is refused
-    // before any of them is allocated.
+    // Row lengths come first, so that a sheet with too many gaps is
+    // rejected before any of them is allocated.
     let mut lengths = vec![0_u32; row_count as usize];
     for ((row, column), _) in &cells {
         if let Some(length) = lengths.get_mut((row - first_row) as usize) {
@@ -222,8 +224,8 @@ fn grid(sheet: &str, cells: Vec<((u32, u32), Cell)>, max_gaps: u64) -> Result<(u
     Ok((first_row, first_column, rows))
 }
 
-/// Refuses a sheet whose cells, from `first` to `last` (0-based row and
-/// column), would need more than `max_gaps` empty cells to lay out.
+/// Returns the error for a sheet whose cells, from `first` to `last`
+/// (0-based row and column), need more than `max_gaps` empty cells to lay out.
 fn sheet_too_sparse(sheet: &str, max_gaps: u64, first: (u32, u32), last: (u32, u32)) -> Error {
     let span = format!(
         "{}{}:{}{}",
@@ -242,13 +244,13 @@ fn sheet_too_sparse(sheet: &str, max_gaps: u64, first: (u32, u32), last: (u32, u
     )
 }
 
-fn xlsx_cell(data: &Data) -> Cell {
+fn xlsx_cell(data: Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
-        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text_cell(text.clone()),
-        Data::Int(number) => Cell::Number(*number as f64),
-        Data::Float(number) => Cell::Number(*number),
-        Data::Bool(value) => Cell::Text(if *value { "TRUE" } else { "FALSE" }.to_owned()),
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text_cell(text),
+        Data::Int(number) => Cell::Number(number as f64),
+        Data::Float(number) => Cell::Number(number),
+        Data::Bool(value) => Cell::Text(if value { "TRUE" } else { "FALSE" }.to_owned()),
         Data::DateTime(stamp) => {
             let (year, month, day, ..) = stamp.to_ymd_hms_milli();
             NaiveDate::from_ymd_opt(i32::from(year), u32::from(month), u32::from(day))
@@ -301,7 +303,7 @@ mod tests {
     }
 
     #[test]
-    fn grid_refuses_far_rows_before_allocating() {
+    fn grid_rejects_far_rows_early() {
         let cells = vec![((0, 0), text("a")), ((u32::MAX - 1, 16_383), text("z"))];
         let error = grid("表", cells, 1 << 24).unwrap_err();
         assert!(error.message(crate::Lang::En).contains("A1:XFD4294967295"), "{error}");
